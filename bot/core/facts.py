@@ -1,0 +1,311 @@
+"""The fact model and the fact file format (YAML or JSON) shared by `facts/`, imports and exports.
+
+A fact file looks like::
+
+    source:
+      title: Jason Kenny wins seventh Olympic gold ...
+      date: 2021-08-08
+    facts:
+      - id: jason-gold-count
+        question: How many Olympic gold medals has Jason Kenny won?
+        phrasings: [How many golds does Jason Kenny have?, ...]
+        answer: Jason Kenny has won seven Olympic gold medals ...
+        accept: ["7", "seven"]
+        kind: number
+        tags: [jason, medals, gold]
+        quote: His tally of seven gold medals is one more than ...
+
+A file is validated whole: one error rejects the file, and the message names the file, the
+fact and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+# Limits shared by fact files, imports and moderator commands.
+MIN_QUESTION_LEN = 5
+MAX_QUESTION_LEN = 300
+MAX_ANSWER_LEN = 1000
+MAX_PHRASINGS = 20
+MAX_ACCEPT = 20
+MAX_ACCEPT_LEN = 100
+MAX_TAGS = 10
+MAX_TAG_LEN = 32
+MAX_QUOTE_LEN = 1000
+FACT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
+
+AnswerKind = Literal["number", "ordinal", "person", "nation", "event", "medal", "time", "text"]
+ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
+
+GLOBAL_SCOPE = 0
+"""The scope of bundled facts. Any other scope is the id of the Discord server that owns the fact."""
+
+
+class FactImportError(ValueError):
+    """A fact file or fact could not be accepted. The message names file, fact and field."""
+
+    def __init__(self, message: str, *, file: str | None = None, fact_id: str | None = None,
+                 field: str | None = None) -> None:
+        self.file = file
+        self.fact_id = fact_id
+        self.field = field
+        parts = [p for p in (file, f"fact {fact_id!r}" if fact_id else None,
+                             f"field {field!r}" if field else None) if p]
+        super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact comes from: the article's title and date."""
+
+    title: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One question the bot can answer, with the phrasings that lead to it."""
+
+    id: str
+    question: str
+    answer: str
+    phrasings: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    quote: str | None = None
+    kind: str = "text"
+    source: Source | None = None
+    scope: int = GLOBAL_SCOPE
+
+    @property
+    def all_questions(self) -> tuple[str, ...]:
+        """The canonical question followed by every other phrasing."""
+        return (self.question, *self.phrasings)
+
+    @property
+    def short_answer(self) -> str | None:
+        """The first accepted answer, used when a quiz reveals the answer."""
+        return self.accept[0] if self.accept else None
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.scope, self.id)
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _clean_list(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        c = _clean(str(v))
+        if c and c.casefold() not in seen:
+            seen.add(c.casefold())
+            out.append(c)
+    return out
+
+
+class FactSpec(BaseModel):
+    """The schema of one fact in a fact file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=FACT_ID_PATTERN)
+    question: str = Field(min_length=MIN_QUESTION_LEN, max_length=MAX_QUESTION_LEN)
+    phrasings: list[str] = Field(default_factory=list, max_length=MAX_PHRASINGS)
+    answer: str = Field(min_length=1, max_length=MAX_ANSWER_LEN)
+    accept: list[str] = Field(default_factory=list, max_length=MAX_ACCEPT)
+    kind: AnswerKind = "text"
+    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
+    quote: str | None = Field(default=None, max_length=MAX_QUOTE_LEN)
+
+    @field_validator("question", "answer", mode="after")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        return _clean(v)
+
+    @field_validator("phrasings", mode="after")
+    @classmethod
+    def _phrasings(cls, v: list[str]) -> list[str]:
+        v = _clean_list(v)
+        for p in v:
+            if not MIN_QUESTION_LEN <= len(p) <= MAX_QUESTION_LEN:
+                raise ValueError(
+                    f"each phrasing must be {MIN_QUESTION_LEN}-{MAX_QUESTION_LEN} characters: {p!r}"
+                )
+        return v
+
+    @field_validator("accept", mode="after")
+    @classmethod
+    def _accept(cls, v: list[str]) -> list[str]:
+        v = _clean_list(v)
+        for a in v:
+            if len(a) > MAX_ACCEPT_LEN:
+                raise ValueError(f"each accepted answer must be at most {MAX_ACCEPT_LEN} characters")
+        return v
+
+    @field_validator("tags", mode="after")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        tags = _clean_list(t.lower().replace(" ", "-") for t in v)
+        for t in tags:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", t) or len(t) > MAX_TAG_LEN:
+                raise ValueError(f"tags are lowercase words of at most {MAX_TAG_LEN} characters: {t!r}")
+        return tags
+
+    def to_fact(self, *, source: Source | None = None, scope: int = GLOBAL_SCOPE) -> Fact:
+        return Fact(
+            id=self.id,
+            question=self.question,
+            answer=self.answer,
+            phrasings=tuple(p for p in self.phrasings if p.casefold() != self.question.casefold()),
+            accept=tuple(self.accept),
+            tags=tuple(self.tags),
+            quote=_clean(self.quote) if self.quote else None,
+            kind=self.kind,
+            source=source,
+            scope=scope,
+        )
+
+
+class SourceSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    date: dt.date
+
+
+class FactFileSpec(BaseModel):
+    """The schema of a whole fact file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: SourceSpec | None = None
+    facts: list[FactSpec]
+
+
+def _first_error(err: ValidationError, raw: Any) -> tuple[str | None, str | None, str]:
+    """Turn pydantic's first error into (fact id, field, message)."""
+    e = err.errors()[0]
+    loc = list(e["loc"])
+    fact_id: str | None = None
+    field_name: str | None = None
+    if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
+        index = loc[1]
+        try:
+            fact_id = str(raw["facts"][index].get("id") or f"#{index + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            fact_id = f"#{index + 1}"
+        field_name = ".".join(str(p) for p in loc[2:3]) or None
+    elif loc:
+        field_name = ".".join(str(p) for p in loc)
+    msg = e["msg"]
+    if e["type"] == "missing":
+        msg = "is required"
+    elif e["type"] == "extra_forbidden":
+        msg = "is not a known field"
+    elif e["type"] == "string_pattern_mismatch":
+        msg = "must be 3-64 lowercase letters, digits or dashes"
+    return fact_id, field_name, msg
+
+
+def parse_fact_text(text: str, *, name: str = "<input>", scope: int = GLOBAL_SCOPE) -> list[Fact]:
+    """Parse and validate a fact file's text (YAML, of which JSON is a subset).
+
+    Raises FactImportError naming the file, fact and field of the first problem found.
+    """
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise FactImportError(f"not valid YAML or JSON{where}", file=name) from None
+    if isinstance(raw, list):  # a bare list of facts is accepted too
+        raw = {"facts": raw}
+    if not isinstance(raw, dict):
+        raise FactImportError("expected a mapping with a 'facts' list", file=name)
+    try:
+        spec = FactFileSpec.model_validate(raw)
+    except ValidationError as err:
+        fact_id, field_name, msg = _first_error(err, raw)
+        raise FactImportError(msg, file=name, fact_id=fact_id, field=field_name) from None
+    source = Source(spec.source.title, spec.source.date) if spec.source else None
+    seen: set[str] = set()
+    facts: list[Fact] = []
+    for f in spec.facts:
+        if f.id in seen:
+            raise FactImportError("duplicate id", file=name, fact_id=f.id, field="id")
+        seen.add(f.id)
+        facts.append(f.to_fact(source=source, scope=scope))
+    return facts
+
+
+def load_fact_file(path: Path, *, scope: int = GLOBAL_SCOPE) -> list[Fact]:
+    """Read and validate one fact file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FactImportError(f"cannot read file ({exc.__class__.__name__})", file=path.name) from None
+    return parse_fact_text(text, name=path.name, scope=scope)
+
+
+def fact_files(directory: Path) -> list[Path]:
+    """The fact files in a directory, in a stable order."""
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() in {".yaml", ".yml", ".json"})
+
+
+def load_fact_dir(directory: Path) -> list[Fact]:
+    """Load every fact file in a directory; ids must be unique across files."""
+    facts: list[Fact] = []
+    owner: dict[str, str] = {}
+    for path in fact_files(directory):
+        for fact in load_fact_file(path):
+            if fact.id in owner:
+                raise FactImportError(
+                    f"duplicate id (also in {owner[fact.id]})", file=path.name, fact_id=fact.id,
+                    field="id",
+                )
+            owner[fact.id] = path.name
+            facts.append(fact)
+    return facts
+
+
+def fact_to_dict(fact: Fact) -> dict[str, Any]:
+    """The file form of a fact (the inverse of FactSpec)."""
+    out: dict[str, Any] = {"id": fact.id, "question": fact.question}
+    if fact.phrasings:
+        out["phrasings"] = list(fact.phrasings)
+    out["answer"] = fact.answer
+    if fact.accept:
+        out["accept"] = list(fact.accept)
+    if fact.kind != "text":
+        out["kind"] = fact.kind
+    if fact.tags:
+        out["tags"] = list(fact.tags)
+    if fact.quote:
+        out["quote"] = fact.quote
+    return out
+
+
+def dump_facts(facts: Sequence[Fact], *, fmt: Literal["yaml", "json"] = "yaml",
+               source: Source | None = None) -> str:
+    """Serialise facts in the fact file format."""
+    doc: dict[str, Any] = {}
+    if source is not None:
+        doc["source"] = {"title": source.title, "date": source.date.isoformat()}
+    doc["facts"] = [fact_to_dict(f) for f in facts]
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
