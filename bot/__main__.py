@@ -1,0 +1,175 @@
+"""Command line: `python -m bot [ask|console|run|sync|facts] ...` (also installed as `kenny-bot`).
+
+With no command, the bot connects to Discord when a token is configured and otherwise opens the
+console on the bundled SQLite database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import App
+from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts, load_fact_file
+from bot.core.replies import render_text
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Sports trivia bot about Jason and Laura Kenny at the Tokyo 2020 Olympics.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer questions (arguments, or one per line on stdin)")
+    ask.add_argument("question", nargs="*", help="questions to answer; none = read stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line per question")
+
+    sub.add_parser("console", help="talk to the bot in this terminal (no Discord needed)")
+    sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    sync = sub.add_parser("sync", help="publish slash commands to Discord globally, then exit")
+    sync.add_argument("--guild", type=int, help="publish to one server only")
+
+    facts = sub.add_parser("facts", help="import, export or list facts")
+    fsub = facts.add_subparsers(dest="facts_command", required=True)
+    imp = fsub.add_parser("import", help="validate a fact file (YAML or JSON) and import it whole")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--guild", type=int, default=GLOBAL_SCOPE,
+                     help="the server that owns the facts (default: bundled, every server)")
+    exp = fsub.add_parser("export", help="write facts in the format of facts/ (stdout if no FILE)")
+    exp.add_argument("file", type=Path, nargs="?")
+    exp.add_argument("--format", choices=["yaml", "json"], help="default: from FILE's suffix")
+    exp.add_argument("--guild", type=int, default=GLOBAL_SCOPE)
+    lst = fsub.add_parser("list", help="list facts")
+    lst.add_argument("--tag", help="only facts with this tag")
+    lst.add_argument("--guild", type=int, default=GLOBAL_SCOPE)
+    return parser
+
+
+def _setup_logging(level: str, *, quiet: bool) -> None:
+    logging.basicConfig(
+        level=logging.WARNING if quiet else level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+async def _with_app(settings: Settings, body: Callable[[App], Awaitable[int]]) -> int:
+    app = await App.open(settings)
+    try:
+        return await body(app)
+    finally:
+        await app.close()
+
+
+async def cmd_ask(app: App, questions: Sequence[str], *, as_json: bool) -> int:
+    source = questions if questions else (line.rstrip("\n") for line in sys.stdin)
+    for question in source:
+        result = app.index.match(question)
+        if as_json:
+            fact = result.fact
+            print(json.dumps({
+                "question": question,
+                "answer": fact.answer if fact else None,
+                "fact_id": fact.id if fact else None,
+                "score": result.score,
+                "suggestions": [f.question for f in result.suggestions],
+                "outcome": result.outcome.value,
+            }, ensure_ascii=False), flush=True)
+        else:
+            print(render_text(result), flush=True)
+    return 0
+
+
+async def cmd_facts(app: App, args: argparse.Namespace) -> int:
+    from bot.db import facts as store
+
+    if args.facts_command == "import":
+        facts = load_fact_file(args.file, scope=args.guild)
+        async with app.sessions.begin() as session:
+            report = await store.import_facts(session, facts, scope=args.guild, actor_id=None)
+        print(f"{args.file.name}: {report.added} added, {report.updated} updated, "
+              f"{report.unchanged} unchanged")
+        return 0
+    async with app.sessions() as session:
+        facts = await store.list_facts(session, scope=args.guild,
+                                       tag=getattr(args, "tag", None))
+    if args.facts_command == "export":
+        fmt = args.format or ("json" if args.file and args.file.suffix == ".json" else "yaml")
+        source = facts[0].source if facts and all(f.source == facts[0].source for f in facts) \
+            else None
+        text = dump_facts(facts, fmt=fmt, source=source)
+        if args.file:
+            args.file.write_text(text, encoding="utf-8")
+            print(f"{len(facts)} facts written to {args.file}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "question", "answer", "tags", title=f"{len(facts)} facts")
+    for f in facts:
+        table.add_row(f.id, f.question, f.short_answer or "", ", ".join(f.tags))
+    Console().print(table)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        print(f"error: setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}",
+              file=sys.stderr)
+        return 2
+    command = args.command
+    if command is None:
+        if settings.discord_token is None:
+            print("No DISCORD_TOKEN configured: starting the console. "
+                  "Set DISCORD_TOKEN in .env to connect to Discord (see README).", file=sys.stderr)
+            command = "console"
+        else:
+            command = "run"
+    _setup_logging(settings.log_level, quiet=command in {"ask", "console", "facts"})
+    try:
+        if command == "ask":
+            return asyncio.run(_with_app(
+                settings, lambda app: cmd_ask(app, args.question, as_json=args.json)))
+        if command == "facts":
+            return asyncio.run(_with_app(settings, lambda app: cmd_facts(app, args)))
+        if command == "console":
+            from bot.console import run_console
+
+            return asyncio.run(_with_app(settings, run_console))
+        if command in {"run", "sync"}:
+            from bot.client import run_bot
+
+            return run_bot(settings, sync_only=command == "sync",
+                           sync_guild=getattr(args, "guild", None))
+    except FactImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"error: database {settings.database_url.split('@')[-1]!r}: "
+              f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The bot's services, built once at start-up and passed to whatever needs them.
+
+`App.open()` is what every entry point (ask, console, run, facts ...) calls first: it creates or
+migrates the database, loads the bundled fact files into it (idempotently) and builds the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.core.facts import load_fact_dir
+from bot.core.matcher import FactIndex
+from bot.db import facts as fact_store
+from bot.db.engine import create_engine, migrate, session_factory
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    """Settings, database and fact index: the Discord-free core the bot and the CLI share."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    index: FactIndex
+
+    @classmethod
+    async def open(cls, settings: Settings, *, seed: bool = True) -> App:
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate(engine)
+            sessions = session_factory(engine)
+            if seed:
+                bundled = load_fact_dir(settings.facts_dir)
+                async with sessions.begin() as session:
+                    report = await fact_store.sync_bundled(session, bundled)
+                if report.added or report.updated or report.removed:
+                    log.info("bundled facts: %d added, %d updated, %d removed",
+                             report.added, report.updated, report.removed)
+            index = await cls.load_index(sessions)
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls(settings, engine, sessions, index)
+
+    @staticmethod
+    async def load_index(sessions: async_sessionmaker[AsyncSession]) -> FactIndex:
+        async with sessions() as session:
+            facts, hidden = await fact_store.load_all(session)
+        index = FactIndex.build(facts)
+        for guild_id, slug in hidden:
+            index.hide(guild_id, slug)
+        return index
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,443 @@
+"""Answer members' questions from the facts: fuzzy matching with key-term checks, behind an index.
+
+A question becomes content tokens (see `bot.core.text`). An inverted index finds the facts that
+share its rarer tokens; only those few candidates are scored, so a question costs about the same
+with a hundred facts or a hundred thousand. Each candidate gets a score from 0 to 100 built from:
+
+- how much of the question the fact explains (IDF-weighted recall over the fact's words),
+- how much of the fact's best phrasing the question contains (IDF-weighted precision),
+- rapidfuzz similarity between the question and that phrasing (word order, near words),
+
+minus penalties when a key term disagrees: another person, event, medal colour, sex or country
+than the fact is about, or a question type (how many / who / which country / what place) that the
+fact's answer cannot satisfy. A confident answer needs a high score *and* a clear lead over the
+next fact; otherwise the bot suggests ("did you mean") or declines. A wrong confident answer is the
+worst outcome, so every threshold errs towards suggesting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bot.core.facts import GLOBAL_SCOPE, Fact
+from bot.core.text import content_tokens, tokens
+
+# --- Thresholds (scores are 0-100) ---------------------------------------------------------
+ANSWER_THRESHOLD = 64.0
+"""A fact scoring at least this, with a clear lead, is answered outright."""
+ANSWER_MARGIN = 6.0
+"""The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
+HIGH_CONFIDENCE = 85.0
+SUGGEST_THRESHOLD = 45.0
+"""Facts scoring at least this are offered as "did you mean" choices."""
+MAX_SUGGESTIONS = 3
+MAX_QUERY_CHARS = 500
+"""Only the start of a very long message is read; a question is never this long."""
+MAX_CONTENT_TOKENS = 30
+"""A message with more meaningful words than this is chatter, not a question."""
+CANDIDATES = 40
+"""How many facts the index hands on to full scoring."""
+COMMON_TOKEN_SHARE = 0.05
+"""Tokens in more than this share of the facts (and > COMMON_TOKEN_MIN) don't pick candidates."""
+COMMON_TOKEN_MIN = 200
+
+# Score weights and penalties.
+W_RECALL = 0.45
+W_PRECISION = 0.30
+W_FUZZ = 0.25
+CONFLICT_PENALTY = 45.0
+"""A key term of the question contradicts the fact (Laura vs Jason, women's vs men's)."""
+PARTIAL_ANCHOR_PENALTY = 10.0
+"""The question names a key term that the fact does not, beside ones it does."""
+SUBJECT_MISSING_PENALTY = 10.0
+"""The fact is about a person the question does not name."""
+KIND_MISMATCH_PENALTY = 30.0
+"""The question asks "how many" (or who, which country, ...) and the fact answers something else."""
+TEXT_KIND_PENALTY = 8.0
+"""A specific question type meets a fact whose answer is free text."""
+UNKNOWN_TOKEN_WEIGHT = 1.3
+"""A question word no fact uses weighs this much more than the rarest known word."""
+ANCHOR_WEIGHT = 1.6
+"""Key terms count this much more than other words in recall and precision."""
+
+MIN_TYPO_LENGTH = 4
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    DECLINE = "decline"
+
+
+class QType(StrEnum):
+    """What a question asks for, read from its question words."""
+
+    COUNT = "count"
+    PERSON = "person"
+    NATION = "nation"
+    PLACE = "place"
+    MEDAL = "medal"
+    TIME = "time"
+    EVENT = "event"
+    ANY = "any"
+
+
+# Which fact kinds can answer which question type.
+KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
+    QType.COUNT: frozenset({"number"}),
+    QType.PERSON: frozenset({"person"}),
+    QType.NATION: frozenset({"nation"}),
+    QType.PLACE: frozenset({"ordinal"}),
+    QType.MEDAL: frozenset({"medal"}),
+    QType.TIME: frozenset({"time"}),
+    QType.EVENT: frozenset({"event"}),
+}
+
+# Key terms by class. A question naming one value of a class and a fact naming only others is a
+# conflict. Persons also imply the sex of their events.
+ANCHORS: dict[str, dict[str, str]] = {
+    "person": {
+        "jason": "jason", "laura": "laura", "hoy": "hoy", "awang": "awang",
+        "azizulhasni": "awang", "lavreysen": "lavreysen", "harrie": "lavreysen",
+        "carlin": "carlin", "marchant": "marchant", "katy": "marchant",
+        "valente": "valente", "jennifer": "valente", "kajihara": "kajihara", "yumi": "kajihara",
+        "kirsten": "wild", "wild": "wild", "archibald": "archibald", "katie": "archibald",
+        "park": "park", "stephen": "park", "chris": "hoy",
+    },
+    "sex": {"men": "men", "women": "women"},
+    "medal": {"gold": "gold", "silver": "silver", "bronze": "bronze"},
+    "event": {
+        "keirin": "keirin", "sprint": "sprint", "teamsprint": "teamsprint", "omnium": "omnium",
+        "madison": "madison", "scratch": "scratch", "tempo": "tempo",
+        "elimination": "elimination", "pointsrace": "pointsrace", "pursuit": "pursuit",
+        "bmx": "bmx", "road": "road",
+    },
+    "nation": {
+        "britain": "britain", "netherlands": "netherlands", "usa": "usa", "japan": "japan",
+        "malaysia": "malaysia", "germany": "germany", "australia": "australia",
+        "france": "france", "china": "china", "canada": "canada", "italy": "italy",
+    },
+}
+IMPLIED_SEX: dict[str, str] = {
+    "jason": "men", "hoy": "men", "awang": "men", "lavreysen": "men", "carlin": "men",
+    "laura": "women", "marchant": "women", "valente": "women", "kajihara": "women",
+    "wild": "women", "archibald": "women",
+}
+_ANCHOR_CLASS: dict[str, tuple[str, str]] = {
+    word: (cls, value) for cls, table in ANCHORS.items() for word, value in table.items()
+}
+_SUBJECT_CLASSES = ("person",)
+
+
+def question_type(toks: tuple[str, ...]) -> QType:
+    """Read what a question asks for from its (normalised) tokens."""
+    text = " " + " ".join(toks) + " "
+    first = toks[0] if toks else ""
+    if " howmany " in text or " age " in text and first in {"what", "age", "how"}:
+        return QType.COUNT
+    if any(p in text for p in (" which country ", " what country ", " where is ", " where are ",
+                               " ride for ", " represent ", " country is ", " country does ",
+                               " country did ", " what country")):
+        return QType.NATION
+    if first in {"who", "whom", "whose"} or any(
+        p in text for p in (" which rider ", " what rider ", " which britain ", " which women ",
+                            " which men ", " name the ", " which person ")
+    ):
+        return QType.PERSON
+    if any(p in text for p in (" what place ", " which place ", " what position ",
+                               " where did ", " what place ", " place did ")):
+        return QType.PLACE
+    if any(p in text for p in (" which medal ", " what medal ", " what colour ", " what color ",
+                               " medal colour ", " what kind of medal ")):
+        return QType.MEDAL
+    if any(p in text for p in (" what time ", " how fast ", " how long ", " time in ")):
+        return QType.TIME
+    if any(p in text for p in (" which event ", " what event ", " which race ", " what race ",
+                               " which title ", " what title ")):
+        return QType.EVENT
+    return QType.ANY
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fact considered for a question, with its score."""
+
+    fact: Fact
+    score: float
+    phrasing: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """What the matcher decided for one question."""
+
+    question: str
+    outcome: Outcome
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def fact(self) -> Fact | None:
+        """The fact answered, when the outcome is ANSWER."""
+        return self.candidates[0].fact if self.outcome is Outcome.ANSWER else None
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+    @property
+    def suggestions(self) -> tuple[Fact, ...]:
+        """The "did you mean" facts, when the outcome is SUGGEST."""
+        if self.outcome is not Outcome.SUGGEST:
+            return ()
+        return tuple(c.fact for c in self.candidates)
+
+
+@dataclass(slots=True)
+class _Phrasing:
+    text: str
+    norm: str
+    content: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Entry:
+    fact: Fact
+    phrasings: list[_Phrasing]
+    vocab: frozenset[str]
+    anchors: dict[str, frozenset[str]]
+    subjects: frozenset[str]
+    alive: bool = True
+
+
+def _anchors_of(toks: Iterable[str], *, imply_sex: bool = True) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for t in toks:
+        hit = _ANCHOR_CLASS.get(t)
+        if hit is not None:
+            found.setdefault(hit[0], set()).add(hit[1])
+    if imply_sex and "sex" not in found:
+        implied = {IMPLIED_SEX[p] for p in found.get("person", ()) if p in IMPLIED_SEX}
+        if implied:
+            found["sex"] = implied
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+@dataclass(slots=True)
+class FactIndex:
+    """All facts the bot can answer from, indexed for fast matching; updated in place."""
+
+    _entries: list[_Entry] = field(default_factory=list)
+    _by_key: dict[tuple[int, str], int] = field(default_factory=dict)
+    _postings: dict[str, set[int]] = field(default_factory=dict)
+    _hidden: dict[int, set[str]] = field(default_factory=dict)
+    _vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
+    _live: int = 0
+
+    @classmethod
+    def build(cls, facts: Iterable[Fact]) -> FactIndex:
+        index = cls()
+        for fact in facts:
+            index.add(fact)
+        return index
+
+    # --- maintenance ------------------------------------------------------------------------
+    def add(self, fact: Fact) -> None:
+        """Add a fact, replacing any fact with the same scope and id."""
+        if fact.key in self._by_key:
+            self.remove(fact.key)
+        phrasings = []
+        vocab: set[str] = set()
+        for text in fact.all_questions:
+            toks = tokens(text)
+            content = content_tokens(toks)
+            phrasings.append(_Phrasing(text, " ".join(content), frozenset(content)))
+            vocab.update(content)
+        answer_toks = content_tokens(tokens(fact.answer))
+        vocab.update(answer_toks)
+        vocab.update(t for tag in fact.tags for t in content_tokens(tokens(tag)))
+        subjects = _anchors_of(tokens(fact.question), imply_sex=False).get("person", frozenset())
+        entry = _Entry(
+            fact=fact,
+            phrasings=phrasings,
+            vocab=frozenset(vocab),
+            anchors=_anchors_of(vocab),
+            subjects=subjects,
+        )
+        doc = len(self._entries)
+        self._entries.append(entry)
+        self._by_key[fact.key] = doc
+        for t in entry.vocab:
+            posting = self._postings.get(t)
+            if posting is None:
+                self._postings[t] = {doc}
+                if len(t) >= MIN_TYPO_LENGTH and not t[0].isdigit():
+                    self._vocab_by_head.setdefault(t[0], []).append(t)
+            else:
+                posting.add(doc)
+        self._live += 1
+
+    def remove(self, key: tuple[int, str]) -> Fact | None:
+        """Remove a fact by (scope, id); returns it, or None if it was not indexed."""
+        doc = self._by_key.pop(key, None)
+        if doc is None:
+            return None
+        entry = self._entries[doc]
+        entry.alive = False
+        for t in entry.vocab:
+            posting = self._postings.get(t)
+            if posting is not None:
+                posting.discard(doc)
+        self._live -= 1
+        return entry.fact
+
+    def hide(self, guild_id: int, fact_id: str) -> None:
+        """Hide a bundled fact in one server."""
+        self._hidden.setdefault(guild_id, set()).add(fact_id)
+
+    def unhide(self, guild_id: int, fact_id: str) -> None:
+        self._hidden.get(guild_id, set()).discard(fact_id)
+
+    def get(self, fact_id: str, guild_id: int | None = None) -> Fact | None:
+        """A fact visible in a server (its own first, then a bundled one), by id."""
+        for scope in ((guild_id,) if guild_id else ()) + (GLOBAL_SCOPE,):
+            doc = self._by_key.get((scope, fact_id))
+            if doc is not None and self._visible(self._entries[doc].fact, guild_id):
+                return self._entries[doc].fact
+        return None
+
+    def facts(self, guild_id: int | None = None) -> Iterator[Fact]:
+        """Every fact visible in a server (or every bundled fact when guild_id is None)."""
+        for entry in self._entries:
+            if entry.alive and self._visible(entry.fact, guild_id):
+                yield entry.fact
+
+    def __len__(self) -> int:
+        return self._live
+
+    def _visible(self, fact: Fact, guild_id: int | None) -> bool:
+        if fact.scope == GLOBAL_SCOPE:
+            return not (guild_id and fact.id in self._hidden.get(guild_id, ()))
+        return fact.scope == guild_id
+
+    # --- matching ---------------------------------------------------------------------------
+    def _idf(self, token: str) -> float:
+        df = len(self._postings.get(token, ()))
+        n = max(self._live, 1)
+        if df == 0:
+            return math.log(n + 1.0) + UNKNOWN_TOKEN_WEIGHT
+        return math.log((n + 1.0) / (df + 0.5)) + 0.2
+
+    def _correct(self, token: str) -> str:
+        """Map an unknown word to a known one within a small edit distance (typos)."""
+        if token in self._postings or len(token) < MIN_TYPO_LENGTH or token[0].isdigit():
+            return token
+        limit = 1 if len(token) <= 6 else 2
+        pool = self._vocab_by_head.get(token[0], [])
+        hit = process.extractOne(token, pool, scorer=Levenshtein.distance, score_cutoff=limit)
+        if hit is None and len(token) >= 6:  # a typo in the first letter
+            second = [w for w in self._vocab_by_head.get(token[1], []) if len(w) > 1]
+            hit = process.extractOne(token, second, scorer=Levenshtein.distance,
+                                     score_cutoff=limit)
+        return hit[0] if hit is not None else token
+
+    def _weight(self, token: str) -> float:
+        w = self._idf(token)
+        return w * ANCHOR_WEIGHT if token in _ANCHOR_CLASS else w
+
+    def match(self, question: str, guild_id: int | None = None) -> MatchResult:
+        """Decide whether to answer, suggest or decline a question in a server."""
+        text = question[:MAX_QUERY_CHARS]
+        toks = tuple(self._correct(t) for t in tokens(text))
+        content = list(dict.fromkeys(content_tokens(toks)))
+        if not content or len(content) > MAX_CONTENT_TOKENS or self._live == 0:
+            return MatchResult(question, Outcome.DECLINE)
+        qtype = question_type(toks)
+        weights = {t: self._weight(t) for t in content}
+        total = sum(weights.values())
+        q_anchors = _anchors_of(content)
+        q_norm = " ".join(content)
+
+        scored: list[Candidate] = []
+        for doc in self._candidates(content, weights):
+            entry = self._entries[doc]
+            if not self._visible(entry.fact, guild_id):
+                continue
+            scored.append(self._score(entry, content, weights, total, q_anchors, q_norm, qtype))
+        scored.sort(key=lambda c: c.score, reverse=True)
+        return self._decide(question, scored)
+
+    def _candidates(self, content: list[str], weights: dict[str, float]) -> list[int]:
+        limit = max(COMMON_TOKEN_MIN, int(self._live * COMMON_TOKEN_SHARE))
+        known = [t for t in content if t in self._postings and self._postings[t]]
+        selective = [t for t in known if len(self._postings[t]) <= limit]
+        if not selective:  # only common words: the rarest of them still narrow things down
+            selective = sorted(known, key=lambda t: len(self._postings[t]))[:1]
+        acc: dict[int, float] = {}
+        for t in selective:
+            w = weights[t]
+            for doc in self._postings[t]:
+                acc[doc] = acc.get(doc, 0.0) + w
+        if len(acc) <= CANDIDATES:
+            return list(acc)
+        return sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
+
+    def _score(self, entry: _Entry, content: list[str], weights: dict[str, float], total: float,
+               q_anchors: dict[str, frozenset[str]], q_norm: str, qtype: QType) -> Candidate:
+        recall = sum(weights[t] for t in content if t in entry.vocab) / total
+        q_set = frozenset(content)
+        best_p = 0.0
+        best_phrasing = entry.phrasings[0]
+        for ph in entry.phrasings:
+            p_total = sum(self._weight(t) for t in ph.content) or 1.0
+            precision = sum(self._weight(t) for t in ph.content & q_set) / p_total
+            similarity = fuzz.token_sort_ratio(q_norm, ph.norm) / 100.0
+            combined = W_PRECISION * precision + W_FUZZ * similarity
+            if combined > best_p:
+                best_p, best_phrasing = combined, ph
+        score = 100.0 * (W_RECALL * recall + best_p)
+        score -= self._penalties(entry, q_anchors, qtype)
+        return Candidate(entry.fact, round(score, 2), best_phrasing.text)
+
+    @staticmethod
+    def _penalties(entry: _Entry, q_anchors: dict[str, frozenset[str]], qtype: QType) -> float:
+        penalty = 0.0
+        for cls, q_values in q_anchors.items():
+            f_values = entry.anchors.get(cls, frozenset())
+            if not f_values:
+                continue
+            if not q_values & f_values:
+                penalty += CONFLICT_PENALTY
+            elif q_values - f_values:
+                penalty += PARTIAL_ANCHOR_PENALTY
+        if entry.subjects and not q_anchors.get("person", frozenset()) & entry.subjects:
+            penalty += SUBJECT_MISSING_PENALTY
+        wanted = KIND_FOR_QTYPE.get(qtype)
+        if wanted is not None:
+            if entry.fact.kind == "text":
+                penalty += TEXT_KIND_PENALTY
+            elif entry.fact.kind not in wanted:
+                penalty += KIND_MISMATCH_PENALTY
+        return penalty
+
+    @staticmethod
+    def _decide(question: str, scored: list[Candidate]) -> MatchResult:
+        if not scored or scored[0].score < SUGGEST_THRESHOLD:
+            return MatchResult(question, Outcome.DECLINE)
+        best = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        if best.score >= ANSWER_THRESHOLD and (
+            best.score - runner_up >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE
+        ):
+            return MatchResult(question, Outcome.ANSWER, (best,))
+        suggestions = tuple(c for c in scored[:MAX_SUGGESTIONS] if c.score >= SUGGEST_THRESHOLD)
+        return MatchResult(question, Outcome.SUGGEST, suggestions)

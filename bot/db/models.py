@@ -1,0 +1,175 @@
+"""SQLAlchemy models. Every table is scoped by Discord server (guild) id; 0 is the bundled scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class FactRow(Base):
+    """A fact: bundled (guild_id 0) or owned by one server. Never deleted, only marked."""
+
+    __tablename__ = "facts"
+    __table_args__ = (UniqueConstraint("guild_id", "slug", name="uq_facts_guild_slug"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    accept: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    quote: Mapped[str | None] = mapped_column(Text)
+    source_title: Mapped[str | None] = mapped_column(String(300))
+    source_date: Mapped[dt.date | None] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(16), default="bundled")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    server_default=func.now())
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    phrasings: Mapped[list[PhrasingRow]] = relationship(
+        back_populates="fact", cascade="all, delete-orphan", order_by="PhrasingRow.position",
+        lazy="raise",
+    )
+
+
+class PhrasingRow(Base):
+    """One other way of asking a fact's question."""
+
+    __tablename__ = "fact_phrasings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    fact: Mapped[FactRow] = relationship(back_populates="phrasings", lazy="raise")
+
+
+class HiddenFactRow(Base):
+    """A bundled fact that one server has hidden."""
+
+    __tablename__ = "hidden_facts"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hidden_by: Mapped[int | None] = mapped_column(BigInteger)
+    hidden_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FactAuditRow(Base):
+    """Who changed which fact, when, and what it looked like before and after."""
+
+    __tablename__ = "fact_audit"
+    __table_args__ = (Index("ix_fact_audit_guild_slug", "guild_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    slug: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FactSuggestionRow(Base):
+    """A fact a member suggested, waiting for a moderator's review."""
+
+    __tablename__ = "fact_suggestions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    fact_slug: Mapped[str | None] = mapped_column(String(64))
+
+
+class GuildSettingsRow(Base):
+    """Per-server settings."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    moderator_role_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AskChannelRow(Base):
+    """A channel where the bot answers every message that looks like a question."""
+
+    __tablename__ = "ask_channels"
+
+    channel_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    enabled_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class QuizScoreRow(Base):
+    """A member's quiz record in one server."""
+
+    __tablename__ = "quiz_scores"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    games: Mapped[int] = mapped_column(Integer, default=0)
+    wins: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuizGameRow(Base):
+    """A quiz game, kept so that one still open when the bot restarts can be closed."""
+
+    __tablename__ = "quiz_games"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    started_by: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
