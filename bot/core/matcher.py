@@ -17,8 +17,10 @@ worst outcome, so every threshold errs towards suggesting.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -26,7 +28,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
-from bot.core.text import content_tokens, tokens
+from bot.core.text import STOPWORDS, content_tokens, tokens
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
 ANSWER_THRESHOLD = 64.0
@@ -46,6 +48,10 @@ CANDIDATES = 40
 COMMON_TOKEN_SHARE = 0.05
 """Tokens in more than this share of the facts (and > COMMON_TOKEN_MIN) don't pick candidates."""
 COMMON_TOKEN_MIN = 200
+GROW_LIMIT = 1000
+"""Once this many facts share a word with the question, commoner words only re-rank them."""
+FALLBACK_SCAN = 400
+"""How many facts a question made only of common words may look at."""
 
 # Score weights and penalties.
 W_RECALL = 0.45
@@ -59,8 +65,12 @@ SUBJECT_MISSING_PENALTY = 10.0
 """The fact is about a person the question does not name."""
 KIND_MISMATCH_PENALTY = 30.0
 """The question asks "how many" (or who, which country, ...) and the fact answers something else."""
-TEXT_KIND_PENALTY = 8.0
-"""A specific question type meets a fact whose answer is free text."""
+TEXT_KIND_PENALTY = 20.0
+"""A question for a count, person, country, place or medal meets a fact answered in free text."""
+TEXT_KIND_MILD_PENALTY = 8.0
+"""A question for a time or an event meets a fact answered in free text."""
+PHRASING_ANCHOR_PENALTY = 6.0
+"""Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
 """A question word no fact uses weighs this much more than the rarest known word."""
 ANCHOR_WEIGHT = 1.6
@@ -206,7 +216,42 @@ class MatchResult:
 class _Phrasing:
     text: str
     norm: str
-    content: frozenset[str]
+    content: tuple[str, ...]
+    anchors: tuple[tuple[str, str], ...]
+
+
+class _WeightMemo(dict[str, float]):
+    """Token weights for one question: each token's IDF is computed once."""
+
+    def __init__(self, compute: Callable[[str], float]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, token: str) -> float:
+        value = self[token] = self._compute(token)
+        return value
+
+
+@dataclass(slots=True)
+class _Query:
+    """A question, normalised once and shared by the scoring of every candidate."""
+
+    content: list[str]
+    qtype: QType
+    weights: _WeightMemo
+    token_set: frozenset[str] = frozenset()
+    norm: str = ""
+    total: float = 0.0
+    anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.token_set = frozenset(self.content)
+        self.norm = " ".join(self.content)
+        self.total = sum(self.weight(t) for t in self.content)
+        self.anchors = _anchors_of(self.content)
+
+    def weight(self, token: str) -> float:
+        return self.weights[token]
 
 
 @dataclass(slots=True)
@@ -260,7 +305,10 @@ class FactIndex:
         for text in fact.all_questions:
             toks = tokens(text)
             content = content_tokens(toks)
-            phrasings.append(_Phrasing(text, " ".join(content), frozenset(content)))
+            anchors = tuple((cls, value) for cls, values in _anchors_of(content, imply_sex=False)
+                            .items() if cls != "sex" for value in values)
+            phrasings.append(_Phrasing(text, " ".join(content), tuple(dict.fromkeys(content)),
+                                       anchors))
             vocab.update(content)
         answer_toks = content_tokens(tokens(fact.answer))
         vocab.update(answer_toks)
@@ -339,7 +387,8 @@ class FactIndex:
 
     def _correct(self, token: str) -> str:
         """Map an unknown word to a known one within a small edit distance (typos)."""
-        if token in self._postings or len(token) < MIN_TYPO_LENGTH or token[0].isdigit():
+        if (token in self._postings or token in STOPWORDS or len(token) < MIN_TYPO_LENGTH
+                or token[0].isdigit()):
             return token
         limit = 1 if len(token) <= 6 else 2
         pool = self._vocab_by_head.get(token[0], [])
@@ -361,51 +410,58 @@ class FactIndex:
         content = list(dict.fromkeys(content_tokens(toks)))
         if not content or len(content) > MAX_CONTENT_TOKENS or self._live == 0:
             return MatchResult(question, Outcome.DECLINE)
-        qtype = question_type(toks)
-        weights = {t: self._weight(t) for t in content}
-        total = sum(weights.values())
-        q_anchors = _anchors_of(content)
-        q_norm = " ".join(content)
-
+        query = _Query(content, question_type(toks), _WeightMemo(self._weight))
         scored: list[Candidate] = []
-        for doc in self._candidates(content, weights):
+        for doc in self._candidates(query):
             entry = self._entries[doc]
-            if not self._visible(entry.fact, guild_id):
-                continue
-            scored.append(self._score(entry, content, weights, total, q_anchors, q_norm, qtype))
+            if self._visible(entry.fact, guild_id):
+                scored.append(self._score(entry, query))
         scored.sort(key=lambda c: c.score, reverse=True)
         return self._decide(question, scored)
 
-    def _candidates(self, content: list[str], weights: dict[str, float]) -> list[int]:
+    def _candidates(self, query: _Query) -> list[int]:
+        """The facts sharing the question's most telling words, best first (at most CANDIDATES)."""
         limit = max(COMMON_TOKEN_MIN, int(self._live * COMMON_TOKEN_SHARE))
-        known = [t for t in content if t in self._postings and self._postings[t]]
+        known = sorted((t for t in query.content if self._postings.get(t)),
+                       key=lambda t: len(self._postings[t]))
         selective = [t for t in known if len(self._postings[t]) <= limit]
-        if not selective:  # only common words: the rarest of them still narrow things down
-            selective = sorted(known, key=lambda t: len(self._postings[t]))[:1]
+        if not selective:
+            # Only words that most facts share: too vague to tell facts apart, unless every word
+            # of the question is known; then a bounded look at the rarest word's facts.
+            if not known or len(known) < len(query.content):
+                return []
+            return list(itertools.islice(self._postings[known[0]], FALLBACK_SCAN))
         acc: dict[int, float] = {}
         for t in selective:
-            w = weights[t]
-            for doc in self._postings[t]:
-                acc[doc] = acc.get(doc, 0.0) + w
+            w = query.weight(t)
+            posting = self._postings[t]
+            if len(acc) < GROW_LIMIT:
+                for doc in posting:
+                    acc[doc] = acc.get(doc, 0.0) + w
+            else:  # enough facts found: a commoner word only re-ranks them
+                for doc in acc.keys() & posting:
+                    acc[doc] += w
         if len(acc) <= CANDIDATES:
             return list(acc)
-        return sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
+        return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
-    def _score(self, entry: _Entry, content: list[str], weights: dict[str, float], total: float,
-               q_anchors: dict[str, frozenset[str]], q_norm: str, qtype: QType) -> Candidate:
-        recall = sum(weights[t] for t in content if t in entry.vocab) / total
-        q_set = frozenset(content)
+    def _score(self, entry: _Entry, query: _Query) -> Candidate:
+        weight = query.weight
+        recall = sum(weight(t) for t in query.content if t in entry.vocab) / query.total
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
         for ph in entry.phrasings:
-            p_total = sum(self._weight(t) for t in ph.content) or 1.0
-            precision = sum(self._weight(t) for t in ph.content & q_set) / p_total
-            similarity = fuzz.token_sort_ratio(q_norm, ph.norm) / 100.0
-            combined = W_PRECISION * precision + W_FUZZ * similarity
+            p_total = sum(weight(t) for t in ph.content) or 1.0
+            precision = sum(weight(t) for t in ph.content if t in query.token_set) / p_total
+            similarity = fuzz.token_sort_ratio(query.norm, ph.norm) / 100.0
+            unmatched = sum(1 for cls, value in ph.anchors
+                            if value not in query.anchors.get(cls, ()))
+            combined = (W_PRECISION * precision + W_FUZZ * similarity
+                        - unmatched * PHRASING_ANCHOR_PENALTY / 100.0)
             if combined > best_p:
                 best_p, best_phrasing = combined, ph
         score = 100.0 * (W_RECALL * recall + best_p)
-        score -= self._penalties(entry, q_anchors, qtype)
+        score -= self._penalties(entry, query.anchors, query.qtype)
         return Candidate(entry.fact, round(score, 2), best_phrasing.text)
 
     @staticmethod
@@ -424,7 +480,8 @@ class FactIndex:
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None:
             if entry.fact.kind == "text":
-                penalty += TEXT_KIND_PENALTY
+                penalty += (TEXT_KIND_MILD_PENALTY if qtype in {QType.TIME, QType.EVENT}
+                            else TEXT_KIND_PENALTY)
             elif entry.fact.kind not in wanted:
                 penalty += KIND_MISMATCH_PENALTY
         return penalty

@@ -166,6 +166,8 @@ def _number_words(words: list[str]) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    if word in STOPWORDS:
+        return word
     if word in SYNONYMS:
         return SYNONYMS[word]
     if len(word) > 4 and word.endswith("ies"):
