@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
 from bot.core.text import STOPWORDS, content_tokens, tokens
@@ -57,6 +57,12 @@ FALLBACK_SCAN = 400
 W_RECALL = 0.45
 W_PRECISION = 0.30
 W_FUZZ = 0.25
+UNKNOWN_TOKEN_PENALTY = 14.0
+"""Per word of the question that no fact uses at all: the bot cannot know what is asked."""
+MISSING_MEASURE_PENALTY = 25.0
+"""The question asks for a measure (age, margin, laps, points, year ...) the fact never mentions."""
+ABSENT_ANCHOR_PENALTY = 8.0
+"""The question names a key term of a kind (an event, a country ...) the fact does not mention."""
 CONFLICT_PENALTY = 45.0
 """A key term of the question contradicts the fact (Laura vs Jason, women's vs men's)."""
 PARTIAL_ANCHOR_PENALTY = 10.0
@@ -69,7 +75,7 @@ TEXT_KIND_PENALTY = 20.0
 """A question for a count, person, country, place or medal meets a fact answered in free text."""
 TEXT_KIND_MILD_PENALTY = 8.0
 """A question for a time or an event meets a fact answered in free text."""
-PHRASING_ANCHOR_PENALTY = 6.0
+PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
 """A question word no fact uses weighs this much more than the rarest known word."""
@@ -77,6 +83,10 @@ ANCHOR_WEIGHT = 1.6
 """Key terms count this much more than other words in recall and precision."""
 
 MIN_TYPO_LENGTH = 4
+SHORT_WORD = 4
+"""Words this short are only corrected for a missing letter ("keny"): they have too many
+neighbours ("help" is one letter from "held")."""
+COMMAND_PREFIXES = ("/", "!", "?", ".", "$", "-", ">", "+")
 
 
 class Outcome(StrEnum):
@@ -95,18 +105,22 @@ class QType(StrEnum):
     MEDAL = "medal"
     TIME = "time"
     EVENT = "event"
+    DATE = "date"
+    REASON = "reason"
     ANY = "any"
 
 
 # Which fact kinds can answer which question type.
 KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
-    QType.COUNT: frozenset({"number"}),
+    QType.COUNT: frozenset({"number", "time"}),
     QType.PERSON: frozenset({"person"}),
     QType.NATION: frozenset({"nation"}),
     QType.PLACE: frozenset({"ordinal"}),
     QType.MEDAL: frozenset({"medal"}),
     QType.TIME: frozenset({"time"}),
     QType.EVENT: frozenset({"event"}),
+    QType.DATE: frozenset({"time"}),
+    QType.REASON: frozenset(),
 }
 
 # Key terms by class. A question naming one value of a class and a fact naming only others is a
@@ -128,6 +142,14 @@ ANCHORS: dict[str, dict[str, str]] = {
         "elimination": "elimination", "pointsrace": "pointsrace", "pursuit": "pursuit",
         "bmx": "bmx", "road": "road",
     },
+    "measure": {
+        "age": "age", "margin": "margin", "lap": "lap", "minute": "minute", "point": "point",
+        "height": "height", "tall": "height", "weight": "weight", "whatyear": "year",
+        "year": "year", "born": "born", "birthday": "born", "capacity": "capacity",
+        "coach": "coach", "coached": "coach", "prize": "prize", "money": "prize",
+        "record": "record",
+    },
+    "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
     "nation": {
         "britain": "britain", "netherlands": "netherlands", "usa": "usa", "japan": "japan",
         "malaysia": "malaysia", "germany": "germany", "australia": "australia",
@@ -171,6 +193,11 @@ def question_type(toks: tuple[str, ...]) -> QType:
     if any(p in text for p in (" which event ", " what event ", " which race ", " what race ",
                                " which title ", " what title ")):
         return QType.EVENT
+    if first == "when" or any(p in text for p in (" whatyear ", " what day ", " what date ",
+                                                  " which day ")):
+        return QType.DATE
+    if first == "why" or " how come " in text:
+        return QType.REASON
     return QType.ANY
 
 
@@ -243,6 +270,7 @@ class _Query:
     norm: str = ""
     total: float = 0.0
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+    unknown: int = 0
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
@@ -392,10 +420,12 @@ class FactIndex:
             return token
         limit = 1 if len(token) <= 6 else 2
         pool = self._vocab_by_head.get(token[0], [])
-        hit = process.extractOne(token, pool, scorer=Levenshtein.distance, score_cutoff=limit)
+        if len(token) <= SHORT_WORD:
+            pool = [w for w in pool if len(w) == len(token) + 1]
+        hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
             second = [w for w in self._vocab_by_head.get(token[1], []) if len(w) > 1]
-            hit = process.extractOne(token, second, scorer=Levenshtein.distance,
+            hit = process.extractOne(token, second, scorer=OSA.distance,
                                      score_cutoff=limit)
         return hit[0] if hit is not None else token
 
@@ -406,11 +436,14 @@ class FactIndex:
     def match(self, question: str, guild_id: int | None = None) -> MatchResult:
         """Decide whether to answer, suggest or decline a question in a server."""
         text = question[:MAX_QUERY_CHARS]
+        if text.lstrip().startswith(COMMAND_PREFIXES):  # a command for some bot, not a question
+            return MatchResult(question, Outcome.DECLINE)
         toks = tuple(self._correct(t) for t in tokens(text))
         content = list(dict.fromkeys(content_tokens(toks)))
         if not content or len(content) > MAX_CONTENT_TOKENS or self._live == 0:
             return MatchResult(question, Outcome.DECLINE)
-        query = _Query(content, question_type(toks), _WeightMemo(self._weight))
+        query = _Query(content, question_type(toks), _WeightMemo(self._weight),
+                       unknown=sum(1 for t in content if t not in self._postings))
         scored: list[Candidate] = []
         for doc in self._candidates(query):
             entry = self._entries[doc]
@@ -462,6 +495,7 @@ class FactIndex:
                 best_p, best_phrasing = combined, ph
         score = 100.0 * (W_RECALL * recall + best_p)
         score -= self._penalties(entry, query.anchors, query.qtype)
+        score -= UNKNOWN_TOKEN_PENALTY * query.unknown
         return Candidate(entry.fact, round(score, 2), best_phrasing.text)
 
     @staticmethod
@@ -469,7 +503,14 @@ class FactIndex:
         penalty = 0.0
         for cls, q_values in q_anchors.items():
             f_values = entry.anchors.get(cls, frozenset())
+            if cls == "measure" and q_values - f_values:
+                penalty += MISSING_MEASURE_PENALTY
+                continue
             if not f_values:
+                if cls not in {"sex", "negation"}:
+                    penalty += ABSENT_ANCHOR_PENALTY
+                continue
+            if cls == "negation":
                 continue
             if not q_values & f_values:
                 penalty += CONFLICT_PENALTY

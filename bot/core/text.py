@@ -60,6 +60,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("how", "much"): "howmany",
     ("number", "of"): "howmany",
     ("how", "old"): "age",
+    ("semi", "final"): "semifinal",
+    ("how", "far"): "deficit",
+    ("semi", "finals"): "semifinal",
+    ("what", "year"): "whatyear",
+    ("which", "year"): "whatyear",
     ("world", "champion"): "worldchampion",
     ("world", "champ"): "worldchampion",
 }
@@ -67,7 +72,7 @@ PHRASES: dict[tuple[str, ...], str] = {
 # Word -> concept. Applied to both questions and phrasings, so only the concept matters.
 SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["won", "wins", "winning", "took", "take", "takes", "taken", "claim",
-                     "claimed", "claims", "got", "get", "gets", "gotten", "earn", "earned",
+                     "claimed", "claims", "gets", "gotten", "earn", "earned",
                      "secure", "secured", "bag", "bagged", "scoop", "scooped", "grab",
                      "grabbed", "collect", "collected", "clinch", "clinched"], "win"),
     **dict.fromkeys(["golds", "golden"], "gold"),
@@ -81,7 +86,7 @@ SYNONYMS: dict[str, str] = {
                      "end"], "finish"),
     **dict.fromkeys(["position", "positions", "places", "spot", "rank", "ranked", "ranking",
                      "standing", "standings"], "place"),
-    **dict.fromkeys(["aged", "years"], "age"),
+    **dict.fromkeys(["aged", "old"], "age"),
     **dict.fromkeys(["british", "briton", "britons", "brit", "brits", "gb", "uk"],
                     "britain"),
     **dict.fromkeys(["dutch", "holland", "netherland", "dutchman", "dutchwoman"], "netherlands"),
@@ -123,7 +128,10 @@ STOPWORDS = frozenset(
     they them their it its this that these those there here what which who whom whose how
     when where why can could would should will shall may might must about into over than then
     so very just also any some much more most such both each other own same too only
-    please tell me know anyone does someone pls plz hey hi bot ok okay um uh like""".split()
+    please tell me know anyone does someone pls plz hey hi bot ok okay um uh like
+    specifically exactly actually really ever still again yet even get got going went
+    guys everyone anybody somebody wondering wonder curious quick question hold holds
+    own owns altogether overall total totally combined whole entire""".split()
 )
 """Words that carry no content. Question words are read separately, by the matcher."""
 

@@ -19,16 +19,16 @@ MARGIN = fact("margin", "By how much did Jason win the keirin?", ("0.763 seconds
 MADISON = fact(
     "madison", "Who won the madison with Laura Kenny?", ("Katie Archibald", "Archibald"), "person"
 )
-OMNIUM = fact(
-    "omnium", "Who won the women's omnium?", ("Jennifer Valente", "Valente"), "person"
-)
+OMNIUM = fact("omnium", "Who won the women's omnium?", ("Jennifer Valente", "Valente"), "person")
 SILVER = fact(
     "silver", "Who took silver in the men's keirin?", ("Azizulhasni Awang", "Awang"), "person"
 )
 KEIRIN = fact("keirin-winner", "Who won the men's keirin?", ("Jason Kenny", "Jason"), "person")
 BRONZE = fact(
-    "bronze-nation", "Which country did the keirin bronze medallist ride for?",
-    ("Netherlands", "Dutch", "Holland"), "nation",
+    "bronze-nation",
+    "Which country did the keirin bronze medallist ride for?",
+    ("Netherlands", "Dutch", "Holland"),
+    "nation",
 )
 MEDAL = fact("medal", "What medal did Jason Kenny win in the keirin?", ("gold",), "medal")
 EVENT = fact("event", "In which event did Jason Kenny win his seventh gold?", ("keirin",), "event")

@@ -21,24 +21,66 @@ from bot.core.quiz import (
 from bot.core.quiz._text import answer_key
 
 RIDERS = {
-    "Jason Kenny", "Laura Kenny", "Chris Hoy", "Azizulhasni Awang", "Harrie Lavreysen",
-    "Jack Carlin", "Katy Marchant", "Jennifer Valente", "Yumi Kajihara", "Kirsten Wild",
+    "Jason Kenny",
+    "Laura Kenny",
+    "Chris Hoy",
+    "Azizulhasni Awang",
+    "Harrie Lavreysen",
+    "Jack Carlin",
+    "Katy Marchant",
+    "Jennifer Valente",
+    "Yumi Kajihara",
+    "Kirsten Wild",
     "Katie Archibald",
 }
 NATIONS = {
-    "Great Britain", "Netherlands", "Malaysia", "United States", "Japan", "Germany", "Australia",
+    "Great Britain",
+    "Netherlands",
+    "Malaysia",
+    "United States",
+    "Japan",
+    "Germany",
+    "Australia",
     "France",
 }
 EVENTS = {
-    "keirin", "sprint", "team sprint", "omnium", "madison", "scratch race", "tempo race",
-    "elimination race", "points race",
+    "keirin",
+    "sprint",
+    "team sprint",
+    "omnium",
+    "madison",
+    "scratch race",
+    "tempo race",
+    "elimination race",
+    "points race",
 }
 NUMBER_WORDS = {
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
 }
 ORDINAL_WORDS = {
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
 }
 
 
@@ -73,9 +115,27 @@ PUNCTURE = fact("puncture", ("a puncture",), "text")
 TRAFFIC = fact("traffic", ("the traffic",), "text")
 
 POOL = (
-    GOLDS, GOLDS_WORDS, AGE_WORDS, ZERO, POINTS, PLACE_WORDS, PLACE_DIGITS, FIRST, MARGIN,
-    MARGIN_UNIT, MADISON, SURNAME, KEIRIN, SILVER_NATION, BRONZE_NATION, MEDAL, MEDAL_TITLE,
-    EVENT, CRASH, PUNCTURE, TRAFFIC,
+    GOLDS,
+    GOLDS_WORDS,
+    AGE_WORDS,
+    ZERO,
+    POINTS,
+    PLACE_WORDS,
+    PLACE_DIGITS,
+    FIRST,
+    MARGIN,
+    MARGIN_UNIT,
+    MADISON,
+    SURNAME,
+    KEIRIN,
+    SILVER_NATION,
+    BRONZE_NATION,
+    MEDAL,
+    MEDAL_TITLE,
+    EVENT,
+    CRASH,
+    PUNCTURE,
+    TRAFFIC,
 )
 
 
@@ -195,10 +255,16 @@ def test_nations_events_and_medals_stay_in_their_kind() -> None:
         assert set(nations) <= NATIONS - {"Netherlands"}
         assert set(make_choices(EVENT, POOL, rng).options) <= EVENTS
         assert set(make_choices(MEDAL, POOL, rng).options) == {
-            "gold", "silver", "bronze", "no medal",
+            "gold",
+            "silver",
+            "bronze",
+            "no medal",
         }
         assert set(make_choices(MEDAL_TITLE, POOL, rng).options) == {
-            "Gold medal", "Silver medal", "Bronze medal", "No medal",
+            "Gold medal",
+            "Silver medal",
+            "Bronze medal",
+            "No medal",
         }
 
 

@@ -60,4 +60,3 @@ class QuestionBank:
 
     def __len__(self) -> int:
         return len(self.questions)
-

@@ -96,11 +96,11 @@ def _numeric_options(canonical: str, rng: random.Random, want: int) -> list[str]
 def _listed_options(fact: Fact, pool: Iterable[Fact]) -> list[str]:
     """Same-kind answers from the pool, then the built-in list for the kind, in a fixed order."""
     canonical = fact.accept[0]
-    found = [other.accept[0] for other in pool if other.kind == fact.kind and other.accept]
+    same_kind = [other.accept for other in pool if other.kind == fact.kind and other.accept]
+    found = [names[0] for names in same_kind]
     builtin: tuple[str, ...] = ()
     if fact.kind == "person":
         # Match the answer's form: surnames against a surname, full names against a full name.
-        same_kind = [o.accept for o in pool if o.kind == "person" and o.accept]
         if len(canonical.split()) == 1:
             found = [names[0].split()[-1] for names in same_kind]
             builtin = tuple(name.split()[-1] for name in RIDERS)

@@ -229,9 +229,7 @@ class QuizSession:
             raise InvalidSettings(f"rounds must be {MIN_ROUNDS}-{MAX_ROUNDS}")
         if not MIN_SECONDS <= seconds <= MAX_SECONDS:
             raise InvalidSettings(f"seconds must be {MIN_SECONDS}-{MAX_SECONDS}")
-        playable = [
-            f for f in bank.questions if mode == "typed" or can_make_choices(f, bank.pool)
-        ]
+        playable = [f for f in bank.questions if mode == "typed" or can_make_choices(f, bank.pool)]
         if not playable:
             raise NotEnoughQuestions(f"no question in the bank can be asked with {mode}")
         self.mode: QuizMode = mode

@@ -18,21 +18,61 @@ ARTICLES = frozenset({"the", "a", "an"})
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _CHAR_MAP = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u02bc": "'", "`": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ł": "l",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
     }
 )
 
 _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-          "eighteen", "nineteen")
+_TEENS = (
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _SCALES = {"hundred": 100, "thousand": 1000}
-_IRREGULAR_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
-                       "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
+_IRREGULAR_ORDINALS = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
 
 
 def _ordinal_word(word: str) -> str:
@@ -71,9 +111,16 @@ _MAY_FOLLOW: dict[str, frozenset[str | None]] = {
 
 # Unit words straight after a number, so "0.763s" and "0.763 seconds" compare equal.
 _UNIT_ALIASES = {
-    "s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds",
-    "min": "minutes", "mins": "minutes", "minute": "minutes",
-    "pt": "points", "pts": "points", "point": "points",
+    "s": "seconds",
+    "sec": "seconds",
+    "secs": "seconds",
+    "second": "seconds",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "pt": "points",
+    "pts": "points",
+    "point": "points",
 }
 
 NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:th)?")
@@ -267,9 +314,14 @@ def find_number(text: str) -> NumberSpan | None:
     if m := _DIGITS.search(text):
         whole, frac, suffix = m.group(1), m.group(2) or "", m.group(3)
         return NumberSpan(
-            start=m.start(), end=m.end(), value=Decimal(whole.replace(",", "") + frac),
-            precision=max(len(frac) - 1, 0), ordinal=suffix is not None, in_words=False,
-            capitalised=False, grouped="," in whole,
+            start=m.start(),
+            end=m.end(),
+            value=Decimal(whole.replace(",", "") + frac),
+            precision=max(len(frac) - 1, 0),
+            ordinal=suffix is not None,
+            in_words=False,
+            capitalised=False,
+            grouped="," in whole,
         )
     matches = list(_WORD.finditer(text))
     words = [m.group().casefold() for m in matches]
@@ -280,8 +332,13 @@ def find_number(text: str) -> NumberSpan | None:
         value, ordinal, consumed = parsed
         first, last = matches[i], matches[i + consumed - 1]
         return NumberSpan(
-            start=first.start(), end=last.end(), value=Decimal(value), precision=0,
-            ordinal=ordinal, in_words=True, capitalised=first.group()[:1].isupper(),
+            start=first.start(),
+            end=last.end(),
+            value=Decimal(value),
+            precision=0,
+            ordinal=ordinal,
+            in_words=True,
+            capitalised=first.group()[:1].isupper(),
             grouped=False,
         )
     return None
