@@ -19,35 +19,119 @@ from pathlib import Path
 from bot.core.facts import Fact, load_fact_dir
 from bot.core.matcher import FactIndex
 
-EVENTS = ["keirin", "sprint", "team sprint", "omnium", "madison", "scratch race", "tempo race",
-          "elimination race", "points race", "pursuit", "time trial", "road race", "BMX",
-          "marathon", "100m", "long jump", "high jump", "relay", "slalom", "downhill"]
-NATIONS = ["Britain", "Netherlands", "Malaysia", "Japan", "Germany", "Australia", "France",
-           "Canada", "Italy", "Spain", "Kenya", "Jamaica", "Brazil", "Norway", "Poland"]
-GAMES = [f"{city} {year}" for city in ["Tokyo", "Rio", "London", "Beijing", "Athens", "Sydney",
-                                       "Paris", "Atlanta"] for year in range(1996, 2025, 4)]
+EVENTS = [
+    "keirin",
+    "sprint",
+    "team sprint",
+    "omnium",
+    "madison",
+    "scratch race",
+    "tempo race",
+    "elimination race",
+    "points race",
+    "pursuit",
+    "time trial",
+    "road race",
+    "BMX",
+    "marathon",
+    "100m",
+    "long jump",
+    "high jump",
+    "relay",
+    "slalom",
+    "downhill",
+]
+NATIONS = [
+    "Britain",
+    "Netherlands",
+    "Malaysia",
+    "Japan",
+    "Germany",
+    "Australia",
+    "France",
+    "Canada",
+    "Italy",
+    "Spain",
+    "Kenya",
+    "Jamaica",
+    "Brazil",
+    "Norway",
+    "Poland",
+]
+GAMES = [
+    f"{city} {year}"
+    for city in ["Tokyo", "Rio", "London", "Beijing", "Athens", "Sydney", "Paris", "Atlanta"]
+    for year in range(1996, 2025, 4)
+]
 TEMPLATES = [
-    ("How many {medal} medals did {name} win at {games}?", ["How many {medal}s for {name}",
-     "{name} {medal} medal count {games}", "number of {medal} medals {name} won in {games}"],
-     "{name} won {n} {medal} medals at {games}.", "number"),
-    ("Who won the {sex} {event} at {games}?", ["{sex} {event} winner {games}",
-     "who took {sex} {event} gold in {games}", "{games} {sex} {event} champion"],
-     "{name} won the {sex} {event} at {games}.", "person"),
-    ("Which country does {name} compete for?", ["{name} nationality",
-     "what country is {name} from", "where is {name} from"], "{name} competes for {nation}.",
-     "nation"),
-    ("What place did {name} finish in the {event} at {games}?", ["{name} {event} result {games}",
-     "where did {name} finish in the {event}", "how did {name} do in the {games} {event}"],
-     "{name} finished {ordinal} in the {event} at {games}.", "ordinal"),
+    (
+        "How many {medal} medals did {name} win at {games}?",
+        [
+            "How many {medal}s for {name}",
+            "{name} {medal} medal count {games}",
+            "number of {medal} medals {name} won in {games}",
+        ],
+        "{name} won {n} {medal} medals at {games}.",
+        "number",
+    ),
+    (
+        "Who won the {sex} {event} at {games}?",
+        [
+            "{sex} {event} winner {games}",
+            "who took {sex} {event} gold in {games}",
+            "{games} {sex} {event} champion",
+        ],
+        "{name} won the {sex} {event} at {games}.",
+        "person",
+    ),
+    (
+        "Which country does {name} compete for?",
+        ["{name} nationality", "what country is {name} from", "where is {name} from"],
+        "{name} competes for {nation}.",
+        "nation",
+    ),
+    (
+        "What place did {name} finish in the {event} at {games}?",
+        [
+            "{name} {event} result {games}",
+            "where did {name} finish in the {event}",
+            "how did {name} do in the {games} {event}",
+        ],
+        "{name} finished {ordinal} in the {event} at {games}.",
+        "ordinal",
+    ),
 ]
 
 
 def _name(rng: random.Random) -> str:
     def word() -> str:
         syllables = rng.randint(2, 3)
-        return "".join(rng.choice(["ka", "lo", "mi", "ren", "sto", "var", "del", "an", "ber",
-                                   "tin", "os", "ul", "ya", "zen", "fi", "gro", "hel", "jo"])
-                       for _ in range(syllables)).capitalize()
+        return "".join(
+            rng.choice(
+                [
+                    "ka",
+                    "lo",
+                    "mi",
+                    "ren",
+                    "sto",
+                    "var",
+                    "del",
+                    "an",
+                    "ber",
+                    "tin",
+                    "os",
+                    "ul",
+                    "ya",
+                    "zen",
+                    "fi",
+                    "gro",
+                    "hel",
+                    "jo",
+                ]
+            )
+            for _ in range(syllables)
+        ).capitalize()
+
     return f"{word()} {word()}"
 
 
@@ -58,16 +142,26 @@ def generate(n: int, seed: int = 1) -> list[Fact]:
     for i in range(n):
         q, phr, ans, kind = TEMPLATES[i % len(TEMPLATES)]
         values = {
-            "name": _name(rng), "medal": rng.choice(["gold", "silver", "bronze"]),
-            "games": rng.choice(GAMES), "sex": rng.choice(["men's", "women's"]),
-            "event": rng.choice(EVENTS), "nation": rng.choice(NATIONS),
-            "n": rng.randint(1, 9), "ordinal": rng.choice(["4th", "5th", "6th", "7th", "8th"]),
+            "name": _name(rng),
+            "medal": rng.choice(["gold", "silver", "bronze"]),
+            "games": rng.choice(GAMES),
+            "sex": rng.choice(["men's", "women's"]),
+            "event": rng.choice(EVENTS),
+            "nation": rng.choice(NATIONS),
+            "n": rng.randint(1, 9),
+            "ordinal": rng.choice(["4th", "5th", "6th", "7th", "8th"]),
         }
-        facts.append(Fact(
-            id=f"gen-{i}", question=q.format(**values), answer=ans.format(**values),
-            phrasings=tuple(p.format(**values) for p in phr), accept=(str(values["n"]),),
-            kind=kind, tags=("generated",),
-        ))
+        facts.append(
+            Fact(
+                id=f"gen-{i}",
+                question=q.format(**values),
+                answer=ans.format(**values),
+                phrasings=tuple(p.format(**values) for p in phr),
+                accept=(str(values["n"]),),
+                kind=kind,
+                tags=("generated",),
+            )
+        )
     return facts
 
 
@@ -83,8 +177,12 @@ def questions(facts: list[Fact], real: list[Fact], count: int, seed: int = 2) ->
     """A mix: phrasings of generated and real facts, with typos, plus off-topic questions."""
     rng = random.Random(seed)
     out = []
-    offtopic = ["What is the tallest mountain in the world?", "good morning everyone",
-                "who won the world cup", "how do I reset my password"]
+    offtopic = [
+        "What is the tallest mountain in the world?",
+        "good morning everyone",
+        "who won the world cup",
+        "how do I reset my password",
+    ]
     for i in range(count):
         r = i % 10
         if r < 6:
@@ -109,7 +207,7 @@ def _rss_bytes() -> int:
 
 def _pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def run(size: int, n_questions: int, real: list[Fact]) -> dict[str, float]:
@@ -131,9 +229,15 @@ def run(size: int, n_questions: int, real: list[Fact]) -> dict[str, float]:
         result = index.match(q)
         times.append((time.perf_counter() - t) * 1000)
         outcomes[result.outcome.value] += 1
-    return {"facts": len(facts), "build_s": build, "p50_ms": statistics.median(times),
-            "p99_ms": _pct(times, 99), "max_ms": max(times), "memory_mb": memory / 2**20,
-            **{k: v / len(qs) for k, v in outcomes.items()}}
+    return {
+        "facts": len(facts),
+        "build_s": build,
+        "p50_ms": statistics.median(times),
+        "p99_ms": _pct(times, 99),
+        "max_ms": max(times),
+        "memory_mb": memory / 2**20,
+        **{k: v / len(qs) for k, v in outcomes.items()},
+    }
 
 
 def main() -> None:
@@ -145,9 +249,12 @@ def main() -> None:
     print(f"{'facts':>8} {'build':>8} {'p50':>8} {'p99':>8} {'max':>8} {'memory':>9}  outcomes")
     for size in args.sizes:
         r = run(size, args.questions, real)
-        print(f"{r['facts']:>8.0f} {r['build_s']:>7.2f}s {r['p50_ms']:>6.2f}ms {r['p99_ms']:>6.2f}ms "
-              f"{r['max_ms']:>6.2f}ms {r['memory_mb']:>7.1f}MB  answer {r['answer']:.0%} "
-              f"suggest {r['suggest']:.0%} decline {r['decline']:.0%}", flush=True)
+        print(
+            f"{r['facts']:>8.0f} {r['build_s']:>7.2f}s {r['p50_ms']:>6.2f}ms {r['p99_ms']:>6.2f}ms "
+            f"{r['max_ms']:>6.2f}ms {r['memory_mb']:>7.1f}MB  answer {r['answer']:.0%} "
+            f"suggest {r['suggest']:.0%} decline {r['decline']:.0%}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

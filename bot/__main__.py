@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,8 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     fsub = facts.add_subparsers(dest="facts_command", required=True)
     imp = fsub.add_parser("import", help="validate a fact file (YAML or JSON) and import it whole")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--guild", type=int, default=GLOBAL_SCOPE,
-                     help="the server that owns the facts (default: bundled, every server)")
+    imp.add_argument(
+        "--guild",
+        type=int,
+        default=GLOBAL_SCOPE,
+        help="the server that owns the facts (default: bundled, every server)",
+    )
     exp = fsub.add_parser("export", help="write facts in the format of facts/ (stdout if no FILE)")
     exp.add_argument("file", type=Path, nargs="?")
     exp.add_argument("--format", choices=["yaml", "json"], help="default: from FILE's suffix")
@@ -79,14 +84,20 @@ async def cmd_ask(app: App, questions: Sequence[str], *, as_json: bool) -> int:
         result = app.index.match(question)
         if as_json:
             fact = result.fact
-            print(json.dumps({
-                "question": question,
-                "answer": fact.answer if fact else None,
-                "fact_id": fact.id if fact else None,
-                "score": result.score,
-                "suggestions": [f.question for f in result.suggestions],
-                "outcome": result.outcome.value,
-            }, ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "question": question,
+                        "answer": fact.answer if fact else None,
+                        "fact_id": fact.id if fact else None,
+                        "score": result.score,
+                        "suggestions": [f.question for f in result.suggestions],
+                        "outcome": result.outcome.value,
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
         else:
             print(render_text(result), flush=True)
     return 0
@@ -99,16 +110,20 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
         facts = load_fact_file(args.file, scope=args.guild)
         async with app.sessions.begin() as session:
             report = await store.import_facts(session, facts, scope=args.guild, actor_id=None)
-        print(f"{args.file.name}: {report.added} added, {report.updated} updated, "
-              f"{report.unchanged} unchanged")
+        print(
+            f"{args.file.name}: {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged"
+        )
         return 0
     async with app.sessions() as session:
-        facts = await store.list_facts(session, scope=args.guild,
-                                       tag=getattr(args, "tag", None))
+        facts = await store.list_facts(session, scope=args.guild, tag=getattr(args, "tag", None))
     if args.facts_command == "export":
-        fmt = args.format or ("json" if args.file and args.file.suffix == ".json" else "yaml")
-        source = facts[0].source if facts and all(f.source == facts[0].source for f in facts) \
-            else None
+        fmt: Literal["yaml", "json"] = args.format or (
+            "json" if args.file and args.file.suffix == ".json" else "yaml"
+        )
+        source = (
+            facts[0].source if facts and all(f.source == facts[0].source for f in facts) else None
+        )
         text = dump_facts(facts, fmt=fmt, source=source)
         if args.file:
             args.file.write_text(text, encoding="utf-8")
@@ -132,22 +147,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         err = exc.errors()[0]
-        print(f"error: setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}",
-              file=sys.stderr)
+        print(
+            f"error: setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}",
+            file=sys.stderr,
+        )
         return 2
     command = args.command
     if command is None:
         if settings.discord_token is None:
-            print("No DISCORD_TOKEN configured: starting the console. "
-                  "Set DISCORD_TOKEN in .env to connect to Discord (see README).", file=sys.stderr)
+            print(
+                "No DISCORD_TOKEN configured: starting the console. "
+                "Set DISCORD_TOKEN in .env to connect to Discord (see README).",
+                file=sys.stderr,
+            )
             command = "console"
         else:
             command = "run"
     _setup_logging(settings.log_level, quiet=command in {"ask", "console", "facts"})
     try:
         if command == "ask":
-            return asyncio.run(_with_app(
-                settings, lambda app: cmd_ask(app, args.question, as_json=args.json)))
+            return asyncio.run(
+                _with_app(settings, lambda app: cmd_ask(app, args.question, as_json=args.json))
+            )
         if command == "facts":
             return asyncio.run(_with_app(settings, lambda app: cmd_facts(app, args)))
         if command == "console":
@@ -157,14 +178,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in {"run", "sync"}:
             from bot.client import run_bot
 
-            return run_bot(settings, sync_only=command == "sync",
-                           sync_guild=getattr(args, "guild", None))
+            return run_bot(
+                settings, sync_only=command == "sync", sync_guild=getattr(args, "guild", None)
+            )
     except FactImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (SQLAlchemyError, OSError) as exc:
-        print(f"error: database {settings.database_url.split('@')[-1]!r}: "
-              f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
+        print(
+            f"error: database {settings.database_url.split('@')[-1]!r}: "
+            f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

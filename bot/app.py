@@ -40,8 +40,12 @@ class App:
                 async with sessions.begin() as session:
                     report = await fact_store.sync_bundled(session, bundled)
                 if report.added or report.updated or report.removed:
-                    log.info("bundled facts: %d added, %d updated, %d removed",
-                             report.added, report.updated, report.removed)
+                    log.info(
+                        "bundled facts: %d added, %d updated, %d removed",
+                        report.added,
+                        report.updated,
+                        report.removed,
+                    )
             index = await cls.load_index(sessions)
         except BaseException:
             await engine.dispose()

@@ -54,13 +54,26 @@ GLOBAL_SCOPE = 0
 class FactImportError(ValueError):
     """A fact file or fact could not be accepted. The message names file, fact and field."""
 
-    def __init__(self, message: str, *, file: str | None = None, fact_id: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        fact_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
         self.file = file
         self.fact_id = fact_id
         self.field = field
-        parts = [p for p in (file, f"fact {fact_id!r}" if fact_id else None,
-                             f"field {field!r}" if field else None) if p]
+        parts = [
+            p
+            for p in (
+                file,
+                f"fact {fact_id!r}" if fact_id else None,
+                f"field {field!r}" if field else None,
+            )
+            if p
+        ]
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
@@ -153,7 +166,9 @@ class FactSpec(BaseModel):
         v = _clean_list(v)
         for a in v:
             if len(a) > MAX_ACCEPT_LEN:
-                raise ValueError(f"each accepted answer must be at most {MAX_ACCEPT_LEN} characters")
+                raise ValueError(
+                    f"each accepted answer must be at most {MAX_ACCEPT_LEN} characters"
+                )
         return v
 
     @field_validator("tags", mode="after")
@@ -162,7 +177,9 @@ class FactSpec(BaseModel):
         tags = _clean_list(t.lower().replace(" ", "-") for t in v)
         for t in tags:
             if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", t) or len(t) > MAX_TAG_LEN:
-                raise ValueError(f"tags are lowercase words of at most {MAX_TAG_LEN} characters: {t!r}")
+                raise ValueError(
+                    f"tags are lowercase words of at most {MAX_TAG_LEN} characters: {t!r}"
+                )
         return tags
 
     def to_fact(self, *, source: Source | None = None, scope: int = GLOBAL_SCOPE) -> Fact:
@@ -257,7 +274,9 @@ def load_fact_file(path: Path, *, scope: int = GLOBAL_SCOPE) -> list[Fact]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FactImportError(f"cannot read file ({exc.__class__.__name__})", file=path.name) from None
+        raise FactImportError(
+            f"cannot read file ({exc.__class__.__name__})", file=path.name
+        ) from None
     return parse_fact_text(text, name=path.name, scope=scope)
 
 
@@ -274,7 +293,9 @@ def load_fact_dir(directory: Path) -> list[Fact]:
         for fact in load_fact_file(path):
             if fact.id in owner:
                 raise FactImportError(
-                    f"duplicate id (also in {owner[fact.id]})", file=path.name, fact_id=fact.id,
+                    f"duplicate id (also in {owner[fact.id]})",
+                    file=path.name,
+                    fact_id=fact.id,
                     field="id",
                 )
             owner[fact.id] = path.name
@@ -299,8 +320,9 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
     return out
 
 
-def dump_facts(facts: Sequence[Fact], *, fmt: Literal["yaml", "json"] = "yaml",
-               source: Source | None = None) -> str:
+def dump_facts(
+    facts: Sequence[Fact], *, fmt: Literal["yaml", "json"] = "yaml", source: Source | None = None
+) -> str:
     """Serialise facts in the fact file format."""
     doc: dict[str, Any] = {}
     if source is not None:

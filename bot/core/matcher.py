@@ -127,39 +127,91 @@ KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
 # conflict. Persons also imply the sex of their events.
 ANCHORS: dict[str, dict[str, str]] = {
     "person": {
-        "jason": "jason", "laura": "laura", "hoy": "hoy", "awang": "awang",
-        "azizulhasni": "awang", "lavreysen": "lavreysen", "harrie": "lavreysen",
-        "carlin": "carlin", "marchant": "marchant", "katy": "marchant",
-        "valente": "valente", "jennifer": "valente", "kajihara": "kajihara", "yumi": "kajihara",
-        "kirsten": "wild", "wild": "wild", "archibald": "archibald", "katie": "archibald",
-        "park": "park", "stephen": "park", "chris": "hoy",
+        "jason": "jason",
+        "laura": "laura",
+        "hoy": "hoy",
+        "awang": "awang",
+        "azizulhasni": "awang",
+        "lavreysen": "lavreysen",
+        "harrie": "lavreysen",
+        "carlin": "carlin",
+        "marchant": "marchant",
+        "katy": "marchant",
+        "valente": "valente",
+        "jennifer": "valente",
+        "kajihara": "kajihara",
+        "yumi": "kajihara",
+        "kirsten": "wild",
+        "wild": "wild",
+        "archibald": "archibald",
+        "katie": "archibald",
+        "park": "park",
+        "stephen": "park",
+        "chris": "hoy",
     },
     "sex": {"men": "men", "women": "women"},
     "medal": {"gold": "gold", "silver": "silver", "bronze": "bronze"},
     "event": {
-        "keirin": "keirin", "sprint": "sprint", "teamsprint": "teamsprint", "omnium": "omnium",
-        "madison": "madison", "scratch": "scratch", "tempo": "tempo",
-        "elimination": "elimination", "pointsrace": "pointsrace", "pursuit": "pursuit",
-        "bmx": "bmx", "road": "road",
+        "keirin": "keirin",
+        "sprint": "sprint",
+        "teamsprint": "teamsprint",
+        "omnium": "omnium",
+        "madison": "madison",
+        "scratch": "scratch",
+        "tempo": "tempo",
+        "elimination": "elimination",
+        "pointsrace": "pointsrace",
+        "pursuit": "pursuit",
+        "bmx": "bmx",
+        "road": "road",
     },
     "measure": {
-        "age": "age", "margin": "margin", "lap": "lap", "minute": "minute", "point": "point",
-        "height": "height", "tall": "height", "weight": "weight", "whatyear": "year",
-        "year": "year", "born": "born", "birthday": "born", "capacity": "capacity",
-        "coach": "coach", "coached": "coach", "prize": "prize", "money": "prize",
+        "age": "age",
+        "margin": "margin",
+        "lap": "lap",
+        "minute": "minute",
+        "point": "point",
+        "height": "height",
+        "tall": "height",
+        "weight": "weight",
+        "whatyear": "year",
+        "year": "year",
+        "born": "born",
+        "birthday": "born",
+        "capacity": "capacity",
+        "coach": "coach",
+        "coached": "coach",
+        "prize": "prize",
+        "money": "prize",
         "record": "record",
     },
     "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
     "nation": {
-        "britain": "britain", "netherlands": "netherlands", "usa": "usa", "japan": "japan",
-        "malaysia": "malaysia", "germany": "germany", "australia": "australia",
-        "france": "france", "china": "china", "canada": "canada", "italy": "italy",
+        "britain": "britain",
+        "netherlands": "netherlands",
+        "usa": "usa",
+        "japan": "japan",
+        "malaysia": "malaysia",
+        "germany": "germany",
+        "australia": "australia",
+        "france": "france",
+        "china": "china",
+        "canada": "canada",
+        "italy": "italy",
     },
 }
 IMPLIED_SEX: dict[str, str] = {
-    "jason": "men", "hoy": "men", "awang": "men", "lavreysen": "men", "carlin": "men",
-    "laura": "women", "marchant": "women", "valente": "women", "kajihara": "women",
-    "wild": "women", "archibald": "women",
+    "jason": "men",
+    "hoy": "men",
+    "awang": "men",
+    "lavreysen": "men",
+    "carlin": "men",
+    "laura": "women",
+    "marchant": "women",
+    "valente": "women",
+    "kajihara": "women",
+    "wild": "women",
+    "archibald": "women",
 }
 _ANCHOR_CLASS: dict[str, tuple[str, str]] = {
     word: (cls, value) for cls, table in ANCHORS.items() for word, value in table.items()
@@ -171,30 +223,78 @@ def question_type(toks: tuple[str, ...]) -> QType:
     """Read what a question asks for from its (normalised) tokens."""
     text = " " + " ".join(toks) + " "
     first = toks[0] if toks else ""
-    if " howmany " in text or " age " in text and first in {"what", "age", "how"}:
+    if " howmany " in text or (" age " in text and first in {"what", "age", "how"}):
         return QType.COUNT
-    if any(p in text for p in (" which country ", " what country ", " where is ", " where are ",
-                               " ride for ", " represent ", " country is ", " country does ",
-                               " country did ", " what country")):
+    if any(
+        p in text
+        for p in (
+            " which country ",
+            " what country ",
+            " where is ",
+            " where are ",
+            " ride for ",
+            " represent ",
+            " country is ",
+            " country does ",
+            " country did ",
+            " what country",
+        )
+    ):
         return QType.NATION
     if first in {"who", "whom", "whose"} or any(
-        p in text for p in (" which rider ", " what rider ", " which britain ", " which women ",
-                            " which men ", " name the ", " which person ")
+        p in text
+        for p in (
+            " which rider ",
+            " what rider ",
+            " which britain ",
+            " which women ",
+            " which men ",
+            " name the ",
+            " which person ",
+        )
     ):
         return QType.PERSON
-    if any(p in text for p in (" what place ", " which place ", " what position ",
-                               " where did ", " what place ", " place did ")):
+    if any(
+        p in text
+        for p in (
+            " what place ",
+            " which place ",
+            " what position ",
+            " where did ",
+            " what place ",
+            " place did ",
+        )
+    ):
         return QType.PLACE
-    if any(p in text for p in (" which medal ", " what medal ", " what colour ", " what color ",
-                               " medal colour ", " what kind of medal ")):
+    if any(
+        p in text
+        for p in (
+            " which medal ",
+            " what medal ",
+            " what colour ",
+            " what color ",
+            " medal colour ",
+            " what kind of medal ",
+        )
+    ):
         return QType.MEDAL
     if any(p in text for p in (" what time ", " how fast ", " how long ", " time in ")):
         return QType.TIME
-    if any(p in text for p in (" which event ", " what event ", " which race ", " what race ",
-                               " which title ", " what title ")):
+    if any(
+        p in text
+        for p in (
+            " which event ",
+            " what event ",
+            " which race ",
+            " what race ",
+            " which title ",
+            " what title ",
+        )
+    ):
         return QType.EVENT
-    if first == "when" or any(p in text for p in (" whatyear ", " what day ", " what date ",
-                                                  " which day ")):
+    if first == "when" or any(
+        p in text for p in (" whatyear ", " what day ", " what date ", " which day ")
+    ):
         return QType.DATE
     if first == "why" or " how come " in text:
         return QType.REASON
@@ -333,10 +433,15 @@ class FactIndex:
         for text in fact.all_questions:
             toks = tokens(text)
             content = content_tokens(toks)
-            anchors = tuple((cls, value) for cls, values in _anchors_of(content, imply_sex=False)
-                            .items() if cls != "sex" for value in values)
-            phrasings.append(_Phrasing(text, " ".join(content), tuple(dict.fromkeys(content)),
-                                       anchors))
+            anchors = tuple(
+                (cls, value)
+                for cls, values in _anchors_of(content, imply_sex=False).items()
+                if cls != "sex"
+                for value in values
+            )
+            phrasings.append(
+                _Phrasing(text, " ".join(content), tuple(dict.fromkeys(content)), anchors)
+            )
             vocab.update(content)
         answer_toks = content_tokens(tokens(fact.answer))
         vocab.update(answer_toks)
@@ -415,8 +520,12 @@ class FactIndex:
 
     def _correct(self, token: str) -> str:
         """Map an unknown word to a known one within a small edit distance (typos)."""
-        if (token in self._postings or token in STOPWORDS or len(token) < MIN_TYPO_LENGTH
-                or token[0].isdigit()):
+        if (
+            token in self._postings
+            or token in STOPWORDS
+            or len(token) < MIN_TYPO_LENGTH
+            or token[0].isdigit()
+        ):
             return token
         limit = 1 if len(token) <= 6 else 2
         pool = self._vocab_by_head.get(token[0], [])
@@ -425,8 +534,7 @@ class FactIndex:
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
             second = [w for w in self._vocab_by_head.get(token[1], []) if len(w) > 1]
-            hit = process.extractOne(token, second, scorer=OSA.distance,
-                                     score_cutoff=limit)
+            hit = process.extractOne(token, second, scorer=OSA.distance, score_cutoff=limit)
         return hit[0] if hit is not None else token
 
     def _weight(self, token: str) -> float:
@@ -442,8 +550,12 @@ class FactIndex:
         content = list(dict.fromkeys(content_tokens(toks)))
         if not content or len(content) > MAX_CONTENT_TOKENS or self._live == 0:
             return MatchResult(question, Outcome.DECLINE)
-        query = _Query(content, question_type(toks), _WeightMemo(self._weight),
-                       unknown=sum(1 for t in content if t not in self._postings))
+        query = _Query(
+            content,
+            question_type(toks),
+            _WeightMemo(self._weight),
+            unknown=sum(1 for t in content if t not in self._postings),
+        )
         scored: list[Candidate] = []
         for doc in self._candidates(query):
             entry = self._entries[doc]
@@ -455,8 +567,10 @@ class FactIndex:
     def _candidates(self, query: _Query) -> list[int]:
         """The facts sharing the question's most telling words, best first (at most CANDIDATES)."""
         limit = max(COMMON_TOKEN_MIN, int(self._live * COMMON_TOKEN_SHARE))
-        known = sorted((t for t in query.content if self._postings.get(t)),
-                       key=lambda t: len(self._postings[t]))
+        known = sorted(
+            (t for t in query.content if self._postings.get(t)),
+            key=lambda t: len(self._postings[t]),
+        )
         selective = [t for t in known if len(self._postings[t]) <= limit]
         if not selective:
             # Only words that most facts share: too vague to tell facts apart, unless every word
@@ -487,10 +601,14 @@ class FactIndex:
             p_total = sum(weight(t) for t in ph.content) or 1.0
             precision = sum(weight(t) for t in ph.content if t in query.token_set) / p_total
             similarity = fuzz.token_sort_ratio(query.norm, ph.norm) / 100.0
-            unmatched = sum(1 for cls, value in ph.anchors
-                            if value not in query.anchors.get(cls, ()))
-            combined = (W_PRECISION * precision + W_FUZZ * similarity
-                        - unmatched * PHRASING_ANCHOR_PENALTY / 100.0)
+            unmatched = sum(
+                1 for cls, value in ph.anchors if value not in query.anchors.get(cls, ())
+            )
+            combined = (
+                W_PRECISION * precision
+                + W_FUZZ * similarity
+                - unmatched * PHRASING_ANCHOR_PENALTY / 100.0
+            )
             if combined > best_p:
                 best_p, best_phrasing = combined, ph
         score = 100.0 * (W_RECALL * recall + best_p)
@@ -521,8 +639,11 @@ class FactIndex:
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None:
             if entry.fact.kind == "text":
-                penalty += (TEXT_KIND_MILD_PENALTY if qtype in {QType.TIME, QType.EVENT}
-                            else TEXT_KIND_PENALTY)
+                penalty += (
+                    TEXT_KIND_MILD_PENALTY
+                    if qtype in {QType.TIME, QType.EVENT}
+                    else TEXT_KIND_PENALTY
+                )
             elif entry.fact.kind not in wanted:
                 penalty += KIND_MISMATCH_PENALTY
         return penalty

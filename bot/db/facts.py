@@ -76,13 +76,26 @@ def _new_row(fact: Fact, *, origin: str, author_id: int | None) -> FactRow:
     return row
 
 
-def _audit(session: AsyncSession, *, guild_id: int, slug: str, actor_id: int | None, action: str,
-           before: Fact | None, after: Fact | None) -> None:
-    session.add(FactAuditRow(
-        guild_id=guild_id, slug=slug, actor_id=actor_id, action=action,
-        before=fact_to_dict(before) if before else None,
-        after=fact_to_dict(after) if after else None,
-    ))
+def _audit(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    slug: str,
+    actor_id: int | None,
+    action: str,
+    before: Fact | None,
+    after: Fact | None,
+) -> None:
+    session.add(
+        FactAuditRow(
+            guild_id=guild_id,
+            slug=slug,
+            actor_id=actor_id,
+            action=action,
+            before=fact_to_dict(before) if before else None,
+            after=fact_to_dict(after) if after else None,
+        )
+    )
 
 
 async def _rows(session: AsyncSession, scope: int) -> dict[str, FactRow]:
@@ -133,11 +146,12 @@ async def load_all(session: AsyncSession) -> tuple[list[Fact], list[tuple[int, s
     return facts, hidden
 
 
-async def list_facts(session: AsyncSession, *, scope: int | None = None,
-                     tag: str | None = None) -> list[Fact]:
+async def list_facts(
+    session: AsyncSession, *, scope: int | None = None, tag: str | None = None
+) -> list[Fact]:
     """Live facts, optionally of one scope and with one tag, in id order."""
-    query = select(FactRow).where(FactRow.deleted_at.is_(None)).options(
-        selectinload(FactRow.phrasings)
+    query = (
+        select(FactRow).where(FactRow.deleted_at.is_(None)).options(selectinload(FactRow.phrasings))
     )
     if scope is not None:
         query = query.where(FactRow.guild_id == scope)
@@ -147,8 +161,14 @@ async def list_facts(session: AsyncSession, *, scope: int | None = None,
     return facts
 
 
-async def import_facts(session: AsyncSession, facts: Sequence[Fact], *, scope: int,
-                       actor_id: int | None, origin: str = "import") -> ImportReport:
+async def import_facts(
+    session: AsyncSession,
+    facts: Sequence[Fact],
+    *,
+    scope: int,
+    actor_id: int | None,
+    origin: str = "import",
+) -> ImportReport:
     """Add or update facts of one scope, with an audit row for each change.
 
     The facts must have been validated already; the caller's transaction makes it all-or-nothing.
@@ -161,16 +181,30 @@ async def import_facts(session: AsyncSession, facts: Sequence[Fact], *, scope: i
         row = existing.get(fact.id)
         if row is None:
             session.add(_new_row(fact, origin=origin, author_id=actor_id))
-            _audit(session, guild_id=scope, slug=fact.id, actor_id=actor_id, action="add",
-                   before=None, after=fact)
+            _audit(
+                session,
+                guild_id=scope,
+                slug=fact.id,
+                actor_id=actor_id,
+                action="add",
+                before=None,
+                after=fact,
+            )
             added += 1
         elif row.deleted_at is not None or row.content_hash != content_hash(fact):
             before = None if row.deleted_at is not None else row_to_fact(row)
             _apply(row, fact)
             row.deleted_at = None
             row.updated_at = utcnow()
-            _audit(session, guild_id=scope, slug=fact.id, actor_id=actor_id,
-                   action="add" if before is None else "edit", before=before, after=fact)
+            _audit(
+                session,
+                guild_id=scope,
+                slug=fact.id,
+                actor_id=actor_id,
+                action="add" if before is None else "edit",
+                before=before,
+                after=fact,
+            )
             updated += 1
         else:
             unchanged += 1
@@ -178,8 +212,13 @@ async def import_facts(session: AsyncSession, facts: Sequence[Fact], *, scope: i
 
 
 def audit_entry(row: FactAuditRow) -> dict[str, Any]:
-    return {"action": row.action, "actor_id": row.actor_id, "at": row.at,
-            "before": row.before, "after": row.after}
+    return {
+        "action": row.action,
+        "actor_id": row.actor_id,
+        "at": row.at,
+        "before": row.before,
+        "after": row.after,
+    }
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -36,7 +36,7 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, list[str]: JSON}
 
 
 class FactRow(Base):
@@ -59,14 +59,18 @@ class FactRow(Base):
     origin: Mapped[str] = mapped_column(String(16), default="bundled")
     content_hash: Mapped[str] = mapped_column(String(64))
     author_id: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                    server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                    server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
+    )
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     phrasings: Mapped[list[PhrasingRow]] = relationship(
-        back_populates="fact", cascade="all, delete-orphan", order_by="PhrasingRow.position",
+        back_populates="fact",
+        cascade="all, delete-orphan",
+        order_by="PhrasingRow.position",
         lazy="raise",
     )
 

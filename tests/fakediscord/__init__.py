@@ -13,7 +13,7 @@ Typical use::
 from .interaction import Interaction
 from .models import Channel, Guild, Intent, Member, Perm, Request, Role, UploadedFile, User
 from .runner import DiscordPatch, run_bot
-from .server import DiscordError, FakeDiscord, json_response
+from .server import DiscordError, FakeDiscord
 
 __all__ = [
     "Channel",
@@ -29,6 +29,5 @@ __all__ = [
     "Role",
     "UploadedFile",
     "User",
-    "json_response",
     "run_bot",
 ]

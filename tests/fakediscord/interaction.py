@@ -105,7 +105,7 @@ class Interaction:
     async def wait_for(
         self, predicate: Callable[[Interaction], Any], timeout: float = 5.0
     ) -> Interaction:
-        """Wait until ``predicate(self)`` is truthy (re-checked whenever the fake's state changes),
+        """Wait until ``predicate(self)`` is truthy (re-checked on every fake state change),
         e.g. ``await ix.wait_for(lambda ix: ix.original and "done" in ix.original["content"])``."""
         await self.fake.wait_for(lambda: predicate(self), timeout, what=f"{self!r} condition")
         return self

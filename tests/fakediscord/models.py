@@ -40,7 +40,7 @@ class Perm:
     EVERYONE_DEFAULT = (
         CREATE_INSTANT_INVITE | ADD_REACTIONS | VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS
         | ATTACH_FILES | READ_MESSAGE_HISTORY | USE_EXTERNAL_EMOJIS | USE_APPLICATION_COMMANDS
-    )  # fmt: skip
+    )
     BOT_DEFAULT = EVERYONE_DEFAULT | MANAGE_MESSAGES
 
 
@@ -93,7 +93,7 @@ class User:
         return {
             "id": str(self.id), "username": self.name, "global_name": self.global_name,
             "discriminator": "0", "avatar": None, "bot": self.bot, "public_flags": 0, "flags": 0,
-        }  # fmt: skip
+        }
 
 
 @dataclass(eq=False)
@@ -116,7 +116,7 @@ class Role:
             "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
             "hoist": False, "managed": self.managed, "mentionable": False, "icon": None,
             "unicode_emoji": None, "flags": 0,
-        }  # fmt: skip
+        }
 
 
 @dataclass(eq=False)
@@ -142,13 +142,13 @@ class Channel:
     def payload(self) -> JSON:
         if self.recipient is not None:
             return {"id": str(self.id), "type": self.type, "flags": 0, "last_message_id": None,
-                    "recipients": [self.recipient.payload()]}  # fmt: skip
+                    "recipients": [self.recipient.payload()]}
         return {
-            "id": str(self.id), "type": self.type, "guild_id": str(self.guild_id), "name": self.name,
-            "position": self.position, "permission_overwrites": [], "nsfw": False,
-            "topic": self.topic, "parent_id": None, "rate_limit_per_user": 0,
+            "id": str(self.id), "type": self.type, "guild_id": str(self.guild_id),
+            "name": self.name, "position": self.position, "permission_overwrites": [],
+            "nsfw": False, "topic": self.topic, "parent_id": None, "rate_limit_per_user": 0,
             "last_message_id": None, "flags": 0,
-        }  # fmt: skip
+        }
 
 
 @dataclass(eq=False)
@@ -165,10 +165,10 @@ class Member:
 
     def payload(self, *, with_user: bool = True, permissions: int | None = None) -> JSON:
         data: JSON = {
-            "roles": [str(r) for r in self.roles], "nick": self.nick, "avatar": None, "banner": None,
-            "joined_at": self.joined_at, "premium_since": None, "deaf": False, "mute": False,
-            "pending": False, "flags": 0, "communication_disabled_until": None,
-        }  # fmt: skip
+            "roles": [str(r) for r in self.roles], "nick": self.nick, "avatar": None,
+            "banner": None, "joined_at": self.joined_at, "premium_since": None, "deaf": False,
+            "mute": False, "pending": False, "flags": 0, "communication_disabled_until": None,
+        }
         if with_user:
             data["user"] = self.user.payload()
         if permissions is not None:
@@ -212,7 +212,7 @@ class Guild:
             "roles": [r.payload() for r in self.roles.values()], "emojis": [], "stickers": [],
             "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None,
             "application_id": None, "vanity_url_code": None, "premium_progress_bar_enabled": False,
-        }  # fmt: skip
+        }
 
 
 @dataclass

@@ -46,7 +46,7 @@ class DiscordPatch:
 async def run_bot(
     bot: ClientT, token: str = "fake-token", *, wait_ready: bool = True, timeout: float = 10.0,
     guild_ready_timeout: float | None = 0.05,
-) -> AsyncIterator[ClientT]:  # fmt: skip
+) -> AsyncIterator[ClientT]:
     """Run ``bot.start(token)`` as a task; on exit ``await bot.close()`` and await the task.
 
     With ``wait_ready`` the body starts once the bot fired ``on_ready``. discord.py waits

@@ -7,6 +7,7 @@ to run a discord.py 2.7 bot end to end, plus a test-driving API (``send_message`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
 import logging
@@ -16,10 +17,10 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from .interaction import EPHEMERAL, LOADING, Interaction
 from .models import (
@@ -75,6 +76,12 @@ def static(make: Callable[[], web.Response]) -> Handler:
     return handler
 
 
+def _emoji(text: str) -> JSON:
+    """Emoji object for a reaction route's ``name:id`` (custom) or unicode emoji."""
+    m = re.fullmatch(r"(?:a:)?(\w+):(\d+)", text)
+    return {"id": m[2], "name": m[1]} if m else {"id": None, "name": text}
+
+
 def walk_components(components: Iterable[JSON]) -> Iterable[JSON]:
     """All components, depth first (rows, containers, sections, labels...)."""
     for comp in components:
@@ -99,8 +106,8 @@ class _Session:
     """One gateway connection. Outgoing frames go through a queue so ordering is preserved even
     when events are dispatched from synchronous helpers."""
 
-    def __init__(self, ws: web.WebSocketResponse, query: dict[str, str]) -> None:
-        self.ws, self.query = ws, query
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
         self.seq = 0
         self.intents = 0
         self.identified = False
@@ -151,7 +158,7 @@ class FakeDiscord:
     def __init__(
         self, *, bot_name: str = "FakeBot", token: str | None = None,
         heartbeat_interval: int = 41250,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """``token``: if set, REST and IDENTIFY must use it (401 / close 4004 otherwise)."""
         self._ids = Snowflakes()
         self.token = token
@@ -238,7 +245,7 @@ class FakeDiscord:
     def add_guild(
         self, name: str, *, owner: User | None = None, bot_permissions: int = Perm.BOT_DEFAULT,
         everyone_permissions: int = Perm.EVERYONE_DEFAULT, locale: str = "en-US",
-    ) -> Guild:  # fmt: skip
+    ) -> Guild:
         """A guild with an @everyone role and the bot as member (via a managed role carrying
         ``bot_permissions``). ``owner`` (added as member) has all permissions."""
         gid = self._ids.next()
@@ -248,6 +255,7 @@ class FakeDiscord:
         bot_role = self._new_role(guild, self.bot.name, bot_permissions, managed=True)
         guild.members[self.bot.id] = Member(self.bot, gid, [bot_role.id])
         if owner is not None:
+            self.users.setdefault(owner.id, owner)
             guild.members[owner.id] = Member(owner, gid)
         for sess in self._live_sessions(Intent.GUILDS):
             sess.dispatch("GUILD_CREATE", self._guild_create_payload(guild, sess.intents))
@@ -255,7 +263,8 @@ class FakeDiscord:
 
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         role = self._new_role(guild, name, permissions)
-        self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
+        self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()},
+                      intent=Intent.GUILDS)
         return role
 
     def add_channel(self, guild: Guild, name: str, *, topic: str | None = None) -> Channel:
@@ -267,7 +276,7 @@ class FakeDiscord:
     def add_member(
         self, guild: Guild, user: User, roles: Sequence[Role | int] = (),
         permissions: int | None = None, *, nick: str | None = None,
-    ) -> Member:  # fmt: skip
+    ) -> Member:
         """Add ``user`` to ``guild``. ``permissions`` creates a dedicated role with that bitfield
         (e.g. ``Perm.MANAGE_GUILD`` or ``Perm.ADMINISTRATOR``)."""
         role_ids = [r.id if isinstance(r, Role) else int(r) for r in roles]
@@ -277,7 +286,7 @@ class FakeDiscord:
         guild.members[user.id] = member
         self.users.setdefault(user.id, user)
         self.dispatch("GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.payload()},
-                      intent=Intent.GUILD_MEMBERS)  # fmt: skip
+                      intent=Intent.GUILD_MEMBERS)
         return member
 
     def dm_channel(self, user: User) -> Channel:
@@ -307,7 +316,7 @@ class FakeDiscord:
     def messages_in(self, channel: Channel, *, include_ephemeral: bool = True) -> list[JSON]:
         """Messages of a channel, oldest first."""
         return [m for m in self._messages.values() if int(m["channel_id"]) == channel.id
-                and (include_ephemeral or not m["flags"] & EPHEMERAL)]  # fmt: skip
+                and (include_ephemeral or not m["flags"] & EPHEMERAL)]
 
     def attachment_bytes(self, attachment: JSON) -> bytes:
         return self.attachment_data[int(attachment["id"])]
@@ -315,7 +324,7 @@ class FakeDiscord:
     def fail(
         self, method: str, path: str, *, status: int = 403, code: int = 50013,
         message: str = "Missing Permissions", times: int = 1,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Make the next ``times`` requests matching ``method`` and the ``path`` regex (fullmatch,
         relative to /api/v10) fail. Note discord.py retries 5xx answers with sleeps."""
         self._failures.append(_Failure(method.upper(), path, status, code, message, times))
@@ -327,7 +336,8 @@ class FakeDiscord:
     async def wait_for(
         self, predicate: Callable[[], T | None], timeout: float = 5.0, *, what: str = "condition"
     ) -> T:
-        """Return ``predicate()`` once truthy; re-evaluated whenever the fake's state changes."""
+        """Return ``predicate()`` once truthy. Re-evaluated whenever the fake's state changes and
+        every 10 ms (so predicates on the bot's own state work too)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -339,12 +349,9 @@ class FakeDiscord:
                 recent = ", ".join(f"{r.method} {r.path}->{r.status}" for r in self.requests[-8:])
                 unknown = [f"{r.method} {r.path}" for r in self.unknown_requests]
                 raise TimeoutError(f"timed out after {timeout}s waiting for {what}; recent "
-                                   f"requests: [{recent}]; unknown routes: {unknown}")  # fmt: skip
-            changed = self._changed
-            try:
-                await asyncio.wait_for(changed.wait(), remaining)
-            except TimeoutError:
-                pass
+                                   f"requests: [{recent}]; unknown routes: {unknown}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.01))
 
     async def wait_until_ready(self, timeout: float = 10.0, *, commands: bool = False) -> None:
         """Wait until the bot identified and READY/GUILD_CREATE were sent (and, with
@@ -352,13 +359,13 @@ class FakeDiscord:
         await self.wait_for(
             lambda: self.ready.is_set() and (not commands or self.commands_synced.is_set()),
             timeout, what="bot ready" + (" and commands synced" if commands else ""),
-        )  # fmt: skip
+        )
         await self.flush()
 
     async def wait_for_request(
         self, predicate: Callable[[Request], bool] | None = None, timeout: float = 5.0, *,
         method: str | None = None, path: str | None = None,
-    ) -> Request:  # fmt: skip
+    ) -> Request:
         """Oldest recorded request matching ``method``/``path`` regex (fullmatch)/``predicate``
         that no earlier ``wait_for_request`` call returned."""
 
@@ -366,7 +373,9 @@ class FakeDiscord:
             for i, req in enumerate(self.requests):
                 if i in self._claimed_requests or (method and req.method != method.upper()):
                     continue
-                if (path and not re.fullmatch(path, req.path)) or (predicate and not predicate(req)):
+                if path and not re.fullmatch(path, req.path):
+                    continue
+                if predicate and not predicate(req):
                     continue
                 self._claimed_requests.add(i)
                 return req
@@ -377,7 +386,7 @@ class FakeDiscord:
     async def wait_for_message(
         self, channel: Channel | None = None, predicate: Callable[[JSON], bool] | None = None,
         timeout: float = 5.0, *, author: User | None = None,
-    ) -> JSON:  # fmt: skip
+    ) -> JSON:
         """Oldest message by the bot (or ``author``) - channel posts, interaction responses and
         follow-ups - matching ``channel``/``predicate`` that no earlier call returned. Deferred
         'thinking' messages count once they are edited. The dict stays live (reflects edits)."""
@@ -388,7 +397,7 @@ class FakeDiscord:
                 if (mid in self._claimed_messages or int(msg["author"]["id"]) != author_id
                         or msg["flags"] & LOADING
                         or (channel and int(msg["channel_id"]) != channel.id)
-                        or (predicate and not predicate(msg))):  # fmt: skip
+                        or (predicate and not predicate(msg))):
                     continue
                 self._claimed_messages.add(mid)
                 return msg
@@ -400,7 +409,7 @@ class FakeDiscord:
 
     def _live_sessions(self, intent: int | None = None) -> list[_Session]:
         return [s for s in self._sessions
-                if s.identified and (intent is None or s.intents & intent)]  # fmt: skip
+                if s.identified and (intent is None or s.intents & intent)]
 
     def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
         """Queue a DISPATCH to every identified session (having ``intent``, if given)."""
@@ -420,7 +429,7 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
-        sess = _Session(ws, dict(request.query))
+        sess = _Session(ws)
         self._sessions.append(sess)
         sess.send({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval}})
         try:
@@ -435,7 +444,7 @@ class FakeDiscord:
 
     async def _on_gateway_frame(self, sess: _Session, frame: JSON) -> None:
         self.gateway_received.append(frame)
-        op, d = frame.get("op"), frame.get("d")
+        op, d = frame.get("op"), frame.get("d") or {}
         if op == 1:  # HEARTBEAT
             sess.send({"op": 11})
         elif op == 2:  # IDENTIFY
@@ -454,7 +463,7 @@ class FakeDiscord:
                 "application": {"id": str(self.application_id), "flags": 0},
                 "private_channels": [], "relationships": [], "presences": [], "user_settings": {},
                 "guild_join_requests": [], "geo_ordered_rtc_regions": [], "_trace": ["fakediscord"],
-            })  # fmt: skip
+            })
             for guild in guilds:
                 sess.dispatch("GUILD_CREATE", self._guild_create_payload(guild, sess.intents))
             await sess.queue.join()
@@ -471,14 +480,14 @@ class FakeDiscord:
             sess.dispatch("GUILD_MEMBERS_CHUNK", {
                 "guild_id": str(guild.id), "members": [m.payload() for m in members],
                 "chunk_index": 0, "chunk_count": 1, "not_found": [], "nonce": d.get("nonce"),
-            })  # fmt: skip
+            })
         elif op == 3:  # PRESENCE_UPDATE
             self.presence = d
         self._notify()
 
     def _guild_create_payload(self, guild: Guild, intents: int) -> JSON:
         members = [m for m in guild.members.values()
-                   if intents & Intent.GUILD_MEMBERS or m.id == self.bot.id]  # fmt: skip
+                   if intents & Intent.GUILD_MEMBERS or m.id == self.bot.id]
         return {
             **guild.payload(), "channels": [c.payload() for c in guild.channels.values()],
             "threads": [], "members": [m.payload() for m in members],
@@ -486,7 +495,7 @@ class FakeDiscord:
             "large": False, "unavailable": False, "lazy": True, "presences": [],
             "voice_states": [], "stage_instances": [], "guild_scheduled_events": [],
             "soundboard_sounds": [],
-        }  # fmt: skip
+        }
 
     def _dispatch_message(self, event: str, msg: JSON) -> None:
         """MESSAGE_CREATE/UPDATE as the gateway sends it: with ``member``, intent gating and
@@ -502,7 +511,7 @@ class FakeDiscord:
                 if member := guild.members.get(int(mention["id"])):
                     mention["member"] = member.payload(with_user=False)
         sees_content = (guild is None or msg["author"]["id"] == str(self.bot.id)
-                        or any(u["id"] == str(self.bot.id) for u in msg["mentions"]))  # fmt: skip
+                        or any(u["id"] == str(self.bot.id) for u in msg["mentions"]))
         stripped = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
         for sess in self._live_sessions(Intent.GUILD_MESSAGES if guild else Intent.DIRECT_MESSAGES):
             content_ok = sees_content or sess.intents & Intent.MESSAGE_CONTENT
@@ -511,16 +520,18 @@ class FakeDiscord:
     # ------------------------------------------------------------------ messages
 
     def _make_attachment(self, filename: str, data: bytes, content_type: str | None = None,
-                         description: str | None = None) -> JSON:  # fmt: skip
+                         description: str | None = None) -> JSON:
         aid = self._ids.next()
         self.attachment_data[aid] = data
         url = f"{self.url}/attachments/{aid}/{quote(filename)}"
         ctype = content_type if content_type not in (None, "application/octet-stream") else None
         return {"id": str(aid), "filename": filename, "size": len(data), "url": url,
                 "proxy_url": url, "description": description,
-                "content_type": ctype or mimetypes.guess_type(filename)[0]}  # fmt: skip
+                "content_type": ctype or mimetypes.guess_type(filename)[0]}
 
-    def _attachments(self, body: JSON, files: list[UploadedFile], existing: list[JSON]) -> list[JSON]:
+    def _attachments(
+        self, body: JSON, files: list[UploadedFile], existing: list[JSON]
+    ) -> list[JSON]:
         """New attachment list: kept existing ones (edits list them by id) + uploaded files."""
         new = {f.index if f.index is not None else -i - 1: f for i, f in enumerate(files)}
         if "attachments" not in body:
@@ -534,7 +545,7 @@ class FakeDiscord:
         for spec in specs:
             f = new.pop(int(spec["id"]))
             out.append(self._make_attachment(f.filename, f.data, f.content_type,
-                                             spec.get("description")))  # fmt: skip
+                                             spec.get("description")))
         out += [self._make_attachment(f.filename, f.data, f.content_type) for f in new.values()]
         return out
 
@@ -543,12 +554,12 @@ class FakeDiscord:
         ids = dict.fromkeys(int(i) for i in re.findall(r"<@!?(\d+)>", msg["content"]))
         msg["mentions"] = [self.users[i].payload() for i in ids if i in self.users]
         msg["mention_roles"] = [r for r in re.findall(r"<@&(\d+)>", msg["content"])
-                                if guild and int(r) in guild.roles]  # fmt: skip
+                                if guild and int(r) in guild.roles]
 
     def _new_message(
         self, channel: Channel, author: User, body: JSON, files: list[UploadedFile], *,
         msg_type: int = 0, flags: int = 0, extra: JSON | None = None,
-    ) -> JSON:  # fmt: skip
+    ) -> JSON:
         mid = self._ids.next()
         msg: JSON = {
             "id": str(mid), "channel_id": str(channel.id), "author": author.payload(),
@@ -558,7 +569,7 @@ class FakeDiscord:
             "embeds": body.get("embeds") or [], "components": body.get("components") or [],
             "reactions": [], "pinned": False, "type": msg_type,
             "flags": flags | int(body.get("flags") or 0),
-        }  # fmt: skip
+        }
         if channel.guild_id is not None:
             msg["guild_id"] = str(channel.guild_id)
         if ref := body.get("message_reference"):
@@ -566,7 +577,7 @@ class FakeDiscord:
                                         "message_id": str(ref["message_id"])}
             if referenced := self._messages.get(int(ref["message_id"])):
                 msg["referenced_message"] = {k: v for k, v in referenced.items()
-                                             if k != "referenced_message"}  # fmt: skip
+                                             if k != "referenced_message"}
             msg["type"] = 19 if msg_type == 0 else msg_type
         msg.update(extra or {})
         self._set_mentions(msg)
@@ -605,23 +616,20 @@ class FakeDiscord:
         return Intent.DIRECT_MESSAGE_REACTIONS if reactions else Intent.DIRECT_MESSAGES
 
     def _react(self, msg: JSON, user: User, emoji: str, add: bool) -> None:
+        """Add/remove a reaction, refresh ``msg["reactions"]`` and dispatch the gateway event."""
         users = self.reactions.setdefault(int(msg["id"]), {}).setdefault(emoji, [])
         if add == (user.id in users):
             return
         users.append(user.id) if add else users.remove(user.id)
-        m = re.fullmatch(r"(?:a:)?(\w+):(\d+)", emoji)
-        emoji_json = {"id": m[2], "name": m[1]} if m else {"id": None, "name": emoji}
-        msg["reactions"] = [{
-            "emoji": {"id": m2[2], "name": m2[1]} if (m2 := re.fullmatch(r"(?:a:)?(\w+):(\d+)", e))
-            else {"id": None, "name": e}, "count": len(u), "me": self.bot.id in u,
-            "count_details": {"burst": 0, "normal": len(u)}, "me_burst": False, "burst_colors": [],
-        } for e, u in self.reactions[int(msg["id"])].items() if u]  # fmt: skip
+        msg["reactions"] = [
+            {"emoji": _emoji(e), "count": len(u), "me": self.bot.id in u, "me_burst": False,
+             "count_details": {"burst": 0, "normal": len(u)}, "burst_colors": []}
+            for e, u in self.reactions[int(msg["id"])].items() if u
+        ]
         data = {"user_id": str(user.id), "channel_id": msg["channel_id"], "message_id": msg["id"],
-                "emoji": emoji_json, "type": 0, "burst": False}  # fmt: skip
+                "emoji": _emoji(emoji), "type": 0, "burst": False}
         if "guild_id" in msg:
             data["guild_id"] = msg["guild_id"]
-            if add and (member := self.guilds[int(msg["guild_id"])].members.get(user.id)):
-                data["member"] = member.payload()
         event = "MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE"
         self.dispatch(event, data, intent=self._msg_intent(msg, reactions=True))
         self._notify()
@@ -645,7 +653,7 @@ class FakeDiscord:
         mentions: Sequence[User | Member] | None = None, mention_everyone: bool = False,
         mention_roles: Sequence[Role] | None = None, embeds: Sequence[JSON] = (),
         attachments: Sequence[AttachmentLike] = (), reference: JSON | None = None,
-    ) -> JSON:  # fmt: skip
+    ) -> JSON:
         """A user posts a message: stored and dispatched as MESSAGE_CREATE. Mentions default to
         the ``<@id>``/``<@&id>`` found in ``content``. Returns the stored message."""
         self._require_connected()
@@ -657,7 +665,7 @@ class FakeDiscord:
         msg = self._new_message(channel, author, body, files)
         if mentions is not None:
             msg["mentions"] = [u.user.payload() if isinstance(u, Member) else u.payload()
-                               for u in mentions]  # fmt: skip
+                               for u in mentions]
         if mention_roles is not None:
             msg["mention_roles"] = [str(r.id) for r in mention_roles]
         msg["mention_everyone"] = mention_everyone
@@ -683,7 +691,7 @@ class FakeDiscord:
     def _interaction_payload(
         self, itype: int, channel: Channel, user: User, data: JSON, *,
         message: JSON | None = None, locale: str = "en-US",
-    ) -> JSON:  # fmt: skip
+    ) -> JSON:
         guild = self._check_author(channel, user)
         iid = self._ids.next()
         payload: JSON = {
@@ -691,7 +699,7 @@ class FakeDiscord:
             "data": data, "token": f"fake-token-{iid}-{uuid.uuid4().hex}", "version": 1,
             "channel_id": str(channel.id), "channel": channel.payload(), "locale": locale,
             "entitlements": [], "attachment_size_limit": 10 * 1024 * 1024,
-        }  # fmt: skip
+        }
         if guild is not None:
             perms = guild.permissions_of(user.id)
             payload["channel"]["permissions"] = str(perms)
@@ -701,10 +709,10 @@ class FakeDiscord:
                 "member": guild.members[user.id].payload(permissions=perms),
                 "app_permissions": str(guild.permissions_of(self.bot.id)),
                 "authorizing_integration_owners": {"0": str(guild.id)}, "context": 0,
-            })  # fmt: skip
+            })
         else:
             payload.update({"user": user.payload(), "app_permissions": str(Perm.EVERYONE_DEFAULT),
-                            "authorizing_integration_owners": {"0": "0"}, "context": 1})  # fmt: skip
+                            "authorizing_integration_owners": {"0": "0"}, "context": 1})
         if message is not None:
             payload["message"] = copy.deepcopy(message)
         return payload
@@ -726,7 +734,7 @@ class FakeDiscord:
     def _command_data(
         self, guild: Guild | None, user: User, command: str, options: dict[str, Any],
         focused: str | None,
-    ) -> JSON:  # fmt: skip
+    ) -> JSON:
         path = command.split()
         candidates = [(c, True) for c in self.guild_commands.get(guild.id, [])] if guild else []
         candidates += [(c, False) for c in self.global_commands]
@@ -737,7 +745,7 @@ class FakeDiscord:
         cmd, is_guild_cmd = found[0]
         contexts = cmd.get("contexts")
         if guild is None and (cmd.get("dm_permission") is False or is_guild_cmd
-                              or (contexts is not None and 1 not in contexts)):  # fmt: skip
+                              or (contexts is not None and 1 not in contexts)):
             raise LookupError(f"/{path[0]} is not available in DMs")
         perms = guild.permissions_of(user.id) if guild else Perm.EVERYONE_DEFAULT
         required = cmd.get("default_member_permissions")
@@ -745,7 +753,7 @@ class FakeDiscord:
             raise PermissionError(f"{user.name} lacks permissions {required} for /{path[0]}")
         resolved: JSON = {}
         opts = self._build_options(cmd.get("options") or [], path[1:], options, guild, perms,
-                                   resolved, focused)  # fmt: skip
+                                   resolved, focused)
         data: JSON = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": opts}
         if resolved:
             data["resolved"] = resolved
@@ -756,14 +764,14 @@ class FakeDiscord:
     def _build_options(
         self, defs: list[JSON], path: list[str], values: dict[str, Any], guild: Guild | None,
         perms: int, resolved: JSON, focused: str | None,
-    ) -> list[JSON]:  # fmt: skip
+    ) -> list[JSON]:
         subs = {o["name"]: o for o in defs if o["type"] in (1, 2)}
         if path or subs:
             if not path or path[0] not in subs:
                 raise LookupError(f"expected one of the subcommands {sorted(subs)}, got {path}")
             sub = subs[path[0]]
             inner = self._build_options(sub.get("options") or [], path[1:], values, guild, perms,
-                                        resolved, focused)  # fmt: skip
+                                        resolved, focused)
             return [{"type": sub["type"], "name": sub["name"], "options": inner}]
         known = {o["name"]: o for o in defs}
         if unknown := set(values) - set(known):
@@ -785,7 +793,7 @@ class FakeDiscord:
         return out
 
     def _option_value(self, opt_type: int, value: Any, guild: Guild | None, perms: int,
-                      resolved: JSON) -> Any:  # fmt: skip
+                      resolved: JSON) -> Any:
         if opt_type in (3, 4, 5, 10):
             return {3: str, 4: int, 5: bool, 10: float}[opt_type](value)
         if opt_type == 11:
@@ -796,7 +804,7 @@ class FakeDiscord:
         obj = value.user if isinstance(value, Member) else value
         if isinstance(obj, int):
             obj = (self.users.get(obj) or self.channels.get(obj)
-                   or (guild.roles.get(obj) if guild else None))  # fmt: skip
+                   or (guild.roles.get(obj) if guild else None))
         if isinstance(obj, User):
             resolved.setdefault("users", {})[str(obj.id)] = obj.payload()
             if guild is not None and (member := guild.members.get(obj.id)):
@@ -815,7 +823,7 @@ class FakeDiscord:
         self, guild: Guild | None, channel: Channel | None, user: User, command: str,
         options: dict[str, Any] | None = None, *, subcommand: str | None = None,
         locale: str = "en-US",
-    ) -> Interaction:  # fmt: skip
+    ) -> Interaction:
         """Invoke a *synced* slash command. ``command`` may be a path (``"quiz start"``) or use
         ``subcommand=``. Option values: str/int/float/bool, User/Member (user), Channel, Role,
         or for attachments ``bytes``/``(filename, bytes)`` (served by the fake at its url).
@@ -829,7 +837,7 @@ class FakeDiscord:
     async def autocomplete(
         self, guild: Guild | None, channel: Channel | None, user: User, command: str,
         options: dict[str, Any], focused: str, *, timeout: float = 5.0, locale: str = "en-US",
-    ) -> list[JSON]:  # fmt: skip
+    ) -> list[JSON]:
         """Send an autocomplete interaction (the ``focused`` option's value is sent as typed)
         and return the choices the bot answered with."""
         channel = self._resolve_channel(guild, channel, user)
@@ -842,7 +850,7 @@ class FakeDiscord:
     async def click(
         self, message: JSON | int, user: User, custom_id: str, *,
         values: Sequence[Any] | None = None, locale: str = "en-US",
-    ) -> Interaction:  # fmt: skip
+    ) -> Interaction:
         """Press the button (or, with ``values``, use the select) ``custom_id`` on a stored
         message; the interaction carries the message as currently stored."""
         msg = self.get_message(message)
@@ -857,23 +865,24 @@ class FakeDiscord:
         channel = self.channels[int(msg["channel_id"])]
         data: JSON = {"custom_id": custom_id, "component_type": comp["type"]}
         if comp["type"] != 2:
-            guild, resolved = self.guild_of(channel), {}
-            data["values"] = [v if comp["type"] == 3 else self._option_value(
-                {5: 6, 6: 8, 7: 9, 8: 7}[comp["type"]], v, guild, 0, resolved) for v in values or []]
+            guild, resolved = self.guild_of(channel), cast(JSON, {})
+            opt_type = {3: 3, 5: 6, 6: 8, 7: 9, 8: 7}[comp["type"]]  # select -> option type
+            data["values"] = [self._option_value(opt_type, v, guild, 0, resolved)
+                              for v in values or []]
             if resolved:
                 data["resolved"] = resolved
         return await self._send_interaction(
             self._interaction_payload(3, channel, user, data, message=msg, locale=locale))
 
     async def select(self, message: JSON | int, user: User, custom_id: str,
-                     values: Sequence[Any]) -> Interaction:  # fmt: skip
+                     values: Sequence[Any]) -> Interaction:
         """Choose ``values`` (strings; Users/Roles/Channels for entity selects) in a select."""
         return await self.click(message, user, custom_id, values=values)
 
     async def submit_modal(
         self, source: Interaction | str, user: User | None = None,
         values: dict[str, str | Sequence[str]] | None = None, *, channel: Channel | None = None,
-    ) -> Interaction:  # fmt: skip
+    ) -> Interaction:
         """Submit a modal. ``source``: the Interaction the bot answered with a modal (its
         components/channel/user are reused) or a bare modal ``custom_id`` (needs ``channel``
         and ``user``). ``values`` maps text input custom_ids to their values."""
@@ -886,7 +895,7 @@ class FakeDiscord:
             user = user or self.users[source.user_id]
             custom_id, message = modal["custom_id"], source.payload.get("message")
             inputs = {c["custom_id"]: c for c in walk_components(modal["components"])
-                      if "custom_id" in c}  # fmt: skip
+                      if "custom_id" in c}
             if unknown := set(values) - set(inputs):
                 raise ValueError(f"unknown modal inputs {sorted(unknown)}; have {sorted(inputs)}")
             missing = [k for k, c in inputs.items() if c.get("required", True) and k not in values]
@@ -898,7 +907,7 @@ class FakeDiscord:
                 raise ValueError("submit_modal with a custom_id needs user and channel")
             custom_id, message = source, None
             components = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
-                          for k, v in values.items()]  # fmt: skip
+                          for k, v in values.items()]
         data = {"custom_id": custom_id, "components": components}
         return await self._send_interaction(
             self._interaction_payload(5, channel, user, data, message=message))
@@ -907,17 +916,18 @@ class FakeDiscord:
         out: list[JSON] = []
         for comp in defs:
             if comp["type"] == 1:
-                out.append({"type": 1, "components": self._modal_answer(comp["components"], values)})
+                inner = self._modal_answer(comp["components"], values)
+                out.append({"type": 1, "components": inner})
             elif comp["type"] == 18:
                 out.append({"type": 18, "id": comp.get("id"),
                             "component": self._modal_answer([comp["component"]], values)[0]})
             elif comp["type"] == 4:
                 out.append({"type": 4, "id": comp.get("id"), "custom_id": comp["custom_id"],
-                            "value": str(values.get(comp["custom_id"], ""))})  # fmt: skip
+                            "value": str(values.get(comp["custom_id"], ""))})
             elif "custom_id" in comp:
                 out.append({"type": comp["type"], "id": comp.get("id"),
                             "custom_id": comp["custom_id"],
-                            "values": list(values.get(comp["custom_id"], []))})  # fmt: skip
+                            "values": list(values.get(comp["custom_id"], []))})
         return out
 
     # ------------------------------------------------------------------ HTTP plumbing
@@ -942,7 +952,6 @@ class FakeDiscord:
             ("GET", "/channels/{channel_id}", self._h_get_channel),
             ("GET", "/channels/{channel_id}/messages", self._h_history),
             ("POST", "/channels/{channel_id}/messages", self._h_post_message),
-            ("POST", "/channels/{channel_id}/messages/bulk-delete", self._h_bulk_delete),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._h_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._h_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._h_message),
@@ -958,14 +967,12 @@ class FakeDiscord:
             ("GET", "/guilds/{guild_id}/roles", self._h_guild),
             ("GET", "/guilds/{guild_id}/members", self._h_guild),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self._h_guild),
-            ("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self._h_member_role),
-            ("DELETE", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self._h_member_role),
             ("POST", "/interactions/{interaction_id}/{token}/callback", self._h_callback),
             ("POST", "/webhooks/{app_id}/{token}", self._h_followup),
             ("GET", "/webhooks/{app_id}/{token}/messages/{message_id}", self._h_webhook_message),
             ("PATCH", "/webhooks/{app_id}/{token}/messages/{message_id}", self._h_webhook_message),
             ("DELETE", "/webhooks/{app_id}/{token}/messages/{message_id}", self._h_webhook_message),
-        ]  # fmt: skip
+        ]
         for method, path, handler in routes:
             r.add_route(method, API + path, handler)
         r.add_get("/gateway", self._gateway)
@@ -986,7 +993,7 @@ class FakeDiscord:
                     raise DiscordError(failure.status, failure.code, failure.message)
             is_bot_route = not rec.path.startswith(("/interactions/", "/webhooks/"))
             if (self.token is not None and request.path.startswith(API) and is_bot_route
-                    and request.headers.get("Authorization") != f"Bot {self.token}"):  # fmt: skip
+                    and request.headers.get("Authorization") != f"Bot {self.token}"):
                 raise DiscordError(401, 0, "401: Unauthorized")
             response: web.StreamResponse = await handler(request)
         except DiscordError as exc:
@@ -1001,6 +1008,8 @@ class FakeDiscord:
         if request.content_type.startswith("multipart/"):
             reader = await request.multipart()
             async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue
                 if part.filename is not None:
                     ctype = part.headers.get("Content-Type", "application/octet-stream")
                     data = bytes(await part.read(decode=True))
@@ -1013,7 +1022,7 @@ class FakeDiscord:
             except ValueError:
                 body = raw.decode(errors="replace")
         rec = Request(request.method, request.path.removeprefix(API), dict(request.query), body,
-                      files, dict(request.headers), time.perf_counter())  # fmt: skip
+                      files, dict(request.headers), time.perf_counter())
         request[REC] = rec
         self.requests.append(rec)
         self._notify()
@@ -1051,7 +1060,7 @@ class FakeDiscord:
             "owner": self.app_owner.payload(), "team": None, "verify_key": "0" * 64, "flags": 0,
             "bot": self.bot.payload(), "rpc_origins": [], "tags": [], "redirect_uris": [],
             "interactions_endpoint_url": None, "approximate_guild_count": len(self.guilds),
-        })  # fmt: skip
+        })
 
     async def _h_get_user(self, request: web.Request) -> web.Response:
         user = self.users.get(self._id(request, "user_id"))
@@ -1086,9 +1095,10 @@ class FakeDiscord:
             if guild_id:
                 cmd["guild_id"] = str(guild_id)
             result.append(cmd)
-        if request.method == "POST":
-            store[:] = [c for c in store if c is not prev] + result
-        else:
+        if request.method == "POST":  # upsert one command
+            replaced = {(c["name"], c["type"]) for c in result}
+            store[:] = [c for c in store if (c["name"], c.get("type", 1)) not in replaced] + result
+        else:  # bulk overwrite
             store[:] = result
         self.commands_synced.set()
         return json_response(result[0] if request.method == "POST" else result)
@@ -1117,8 +1127,8 @@ class FakeDiscord:
         body = rec.json or {}
         if not self._bot_can(ch, Perm.SEND_MESSAGES):
             raise DiscordError(403, 50013, "Missing Permissions")
-        if not any(body.get(k) for k in ("content", "embeds", "components", "sticker_ids", "poll")) \
-                and not rec.files:  # fmt: skip
+        keys = ("content", "embeds", "components", "sticker_ids", "poll")
+        if not rec.files and not any(body.get(k) for k in keys):
             raise DiscordError(400, 50006, "Cannot send an empty message")
         msg = self._new_message(ch, self.bot, body, rec.files)
         self._dispatch_message("MESSAGE_CREATE", msg)
@@ -1138,19 +1148,13 @@ class FakeDiscord:
             if not is_own:
                 raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
             self._dispatch_message("MESSAGE_UPDATE", self._edit_message(msg, rec.json or {},
-                                                                        rec.files))  # fmt: skip
+                                                                        rec.files))
         elif request.method == "DELETE":
             if not is_own and not self._bot_can(ch, Perm.MANAGE_MESSAGES):
                 raise DiscordError(403, 50013, "Missing Permissions")
             self._delete_message(msg)
             return no_content()
         return json_response(msg)
-
-    async def _h_bulk_delete(self, request: web.Request) -> web.Response:
-        ch = self._channel(request)
-        for mid in request[REC].json["messages"]:
-            self._delete_message(self._stored(ch, int(mid)))
-        return no_content()
 
     async def _h_reaction(self, request: web.Request) -> web.Response:
         ch = self._channel(request)
@@ -1180,7 +1184,8 @@ class FakeDiscord:
         if tail == "/members":
             limit = int(request.query.get("limit", 1))
             after = int(request.query.get("after", 0))
-            members = sorted((m for m in guild.members.values() if m.id > after), key=lambda m: m.id)
+            members = sorted((m for m in guild.members.values() if m.id > after),
+                             key=lambda m: m.id)
             return json_response([m.payload() for m in members[:limit]])
         if "user_id" in request.match_info:
             member = guild.members.get(self._id(request, "user_id"))
@@ -1188,22 +1193,6 @@ class FakeDiscord:
                 raise DiscordError(404, 10007, "Unknown Member")
             return json_response(member.payload())
         return json_response({**guild.payload(), "approximate_member_count": len(guild.members)})
-
-    async def _h_member_role(self, request: web.Request) -> web.Response:
-        guild = self.guilds.get(self._id(request, "guild_id"))
-        member = guild.members.get(self._id(request, "user_id")) if guild else None
-        role_id = self._id(request, "role_id")
-        if guild is None or member is None or role_id not in guild.roles:
-            raise DiscordError(404, 10011, "Unknown Role")
-        if not guild.permissions_of(self.bot.id) & Perm.MANAGE_ROLES:
-            raise DiscordError(403, 50013, "Missing Permissions")
-        if request.method == "PUT" and role_id not in member.roles:
-            member.roles.append(role_id)
-        elif request.method == "DELETE" and role_id in member.roles:
-            member.roles.remove(role_id)
-        self.dispatch("GUILD_MEMBER_UPDATE", {"guild_id": str(guild.id), **member.payload()},
-                      intent=Intent.GUILD_MEMBERS)  # fmt: skip
-        return no_content()
 
     async def _h_attachment(self, request: web.Request) -> web.Response:
         data = self.attachment_data.get(self._id(request, "attachment_id"))
@@ -1219,7 +1208,7 @@ class FakeDiscord:
                 "interaction_metadata": {
                     "id": str(ix.id), "type": ix.type, "user": user,
                     "authorizing_integration_owners": ix.payload["authorizing_integration_owners"],
-                }}  # fmt: skip
+                }}
 
     async def _h_callback(self, request: web.Request) -> web.Response:
         ix = self.interactions.get(self._id(request, "interaction_id"))
@@ -1236,7 +1225,7 @@ class FakeDiscord:
             msg_type = 20 if ix.type == 2 else 0
             if rtype == 4:
                 message = self._new_message(channel, self.bot, data, rec.files, msg_type=msg_type,
-                                            extra=self._interaction_extra(ix))  # fmt: skip
+                                            extra=self._interaction_extra(ix))
             else:
                 flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
                 message = self._new_message(channel, self.bot, {}, [], msg_type=msg_type,
@@ -1265,7 +1254,7 @@ class FakeDiscord:
             "response_message_id": message["id"] if message else None,
             "response_message_loading": rtype == 5,
             "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
-        }, "resource": resource})  # fmt: skip
+        }, "resource": resource})
 
     def _webhook_interaction(self, request: web.Request) -> Interaction:
         token = request.match_info["token"]
@@ -1285,7 +1274,7 @@ class FakeDiscord:
             self._dispatch_message("MESSAGE_UPDATE", msg)
         else:
             msg = self._new_message(self.channels[ix.channel_id], self.bot, body, rec.files,
-                                    extra=self._interaction_extra(ix))  # fmt: skip
+                                    extra=self._interaction_extra(ix))
             self._dispatch_message("MESSAGE_CREATE", msg)
         ix.followup_ids.append(int(msg["id"]))
         self._notify()

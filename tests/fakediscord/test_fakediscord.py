@@ -26,7 +26,7 @@ class ClickView(discord.ui.View):
 
 
 class NameModal(discord.ui.Modal, title="Name?"):
-    name = discord.ui.TextInput(label="Name", custom_id="name")
+    name: discord.ui.TextInput[NameModal] = discord.ui.TextInput(label="Name", custom_id="name")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(f"hello {self.name.value}")
@@ -39,7 +39,7 @@ class MiniBot(commands.Bot):
         intents = discord.Intents.default()
         intents.message_content = True
         super().__init__(command_prefix="!", intents=intents,
-                         allowed_mentions=discord.AllowedMentions.none())  # fmt: skip
+                         allowed_mentions=discord.AllowedMentions.none())
         self.guild_obj = discord.Object(guild_id)
         self.add_commands()
 
@@ -137,11 +137,12 @@ async def bot(world: World) -> AsyncIterator[MiniBot]:
 
 
 async def test_patch_restores_discord_globals() -> None:
-    before = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    ws_cls = discord.gateway.DiscordWebSocket
+    before = (discord.http.Route.BASE, ws_cls.DEFAULT_GATEWAY)
     async with FakeDiscord() as fake, fake.patch_discord():
-        assert discord.http.Route.BASE == fake.api_base
-        assert str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == fake.gateway_url
-    assert (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == before
+        patched = (discord.http.Route.BASE, str(ws_cls.DEFAULT_GATEWAY))
+        assert patched == (fake.api_base, fake.gateway_url)
+    assert before == (discord.http.Route.BASE, ws_cls.DEFAULT_GATEWAY)
 
 
 async def test_rest_json_content_type_and_unknown_route() -> None:
@@ -159,7 +160,8 @@ async def test_login_intents_and_command_sync(world: World, bot: MiniBot) -> Non
     fake = world.fake
     assert fake.intents == bot.intents.value
     assert fake.intents is not None and fake.intents & discord.Intents(message_content=True).value
-    put = await fake.wait_for_request(method="PUT", path=rf"/applications/\d+/guilds/{world.guild.id}/commands")
+    path = rf"/applications/{fake.application_id}/guilds/{world.guild.id}/commands"
+    put = await fake.wait_for_request(method="PUT", path=path)
     assert put.headers["Authorization"] == "Bot fake-token"
     names = {c["name"] for c in fake.guild_commands[world.guild.id]}
     assert {"echo", "quiz", "button", "files", "size", "fruit", "ask", "secret"} <= names
@@ -190,7 +192,7 @@ async def test_echo_slash_command(world: World, bot: MiniBot) -> None:
     assert body["type"] == 4 and body["data"]["content"] == "hello"
     assert not ix.ephemeral and ix.original is not None and ix.original["content"] == "hello"
     ix2 = await fake.slash(world.guild, world.channel, world.bob, "echo",
-                           {"text": "secret", "private": True})  # fmt: skip
+                           {"text": "secret", "private": True})
     assert (await ix2.response())["data"]["flags"] & 64 and ix2.ephemeral
     req = await fake.wait_for_request(path=rf"/interactions/{ix2.id}/.*/callback")
     assert req.query == {"with_response": "1"} and "Authorization" not in req.headers
@@ -199,7 +201,7 @@ async def test_echo_slash_command(world: World, bot: MiniBot) -> None:
 async def test_subcommand_group_defer_and_followup(world: World, bot: MiniBot) -> None:
     fake = world.fake
     ix = await fake.slash(world.guild, world.channel, world.alice, "quiz admin reset",
-                          {"rounds": 3, "who": world.bob})  # fmt: skip
+                          {"rounds": 3, "who": world.bob})
     assert (await ix.response())["type"] == 5
     await ix.wait_for(lambda i: i.followups)
     assert ix.original is not None and ix.original["content"] == "reset 3 for bob"
@@ -227,23 +229,23 @@ async def test_files_arrive_with_bytes(world: World, bot: MiniBot) -> None:
     two = await fake.wait_for_message(world.channel)
     three = await fake.wait_for_message(world.channel)
     got = [(m["content"], a["filename"], fake.attachment_bytes(a))
-           for m in (one, two, three) for a in m["attachments"]]  # fmt: skip
+           for m in (one, two, three) for a in m["attachments"]]
     assert got == [("one", "one.txt", b"first bytes"), ("two", "two.bin", b"\x00\x01binary"),
-                   ("three", "three.txt", b"third")]  # fmt: skip
+                   ("three", "three.txt", b"third")]
     assert ix.callback_files[0].data == b"first bytes"
     assert ix.followups[0]["id"] == two["id"]
 
 
 async def test_attachment_option_is_downloadable(world: World, bot: MiniBot) -> None:
     ix = await world.fake.slash(world.guild, world.channel, world.alice, "size",
-                                {"upload": ("data.csv", b"a,b\n1,2\n")})  # fmt: skip
+                                {"upload": ("data.csv", b"a,b\n1,2\n")})
     assert (await ix.response())["data"]["content"] == "data.csv: 8 bytes"
 
 
 async def test_autocomplete_and_modal(world: World, bot: MiniBot) -> None:
     fake = world.fake
     choices = await fake.autocomplete(world.guild, world.channel, world.alice, "fruit",
-                                      {"name": "ap"}, focused="name")  # fmt: skip
+                                      {"name": "ap"}, focused="name")
     assert [c["value"] for c in choices] == ["apple", "apricot"]
     ix = await fake.slash(world.guild, world.channel, world.alice, "ask")
     await ix.response()
@@ -280,3 +282,24 @@ async def test_reconnect_resumes(world: World, bot: MiniBot) -> None:
     await fake.wait_for(lambda: fake.connected, 3)
     ix = await fake.slash(world.guild, world.channel, world.alice, "echo", {"text": "again"})
     assert json.dumps((await ix.response())["data"]["content"]) == '"again"'
+
+
+async def test_message_content_intent_and_late_world_changes(world: World) -> None:
+    fake, seen = world.fake, []
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+
+    async def record(message: discord.Message) -> None:
+        seen.append(message.content)
+
+    bot.add_listener(record, "on_message")
+    async with run_bot(bot):
+        assert fake.intents is not None and not fake.intents & (1 << 15)
+        await fake.send_message(world.channel, world.alice, "hidden without the intent")
+        await fake.send_message(world.channel, world.alice, f"{fake.bot.mention} visible")
+        await fake.wait_for(lambda: len(seen) == 2, 2)
+        assert seen == ["", f"{fake.bot.mention} visible"]
+        late = fake.add_channel(world.guild, "late")
+        await fake.flush()
+        await fake.send_message(late, world.alice, f"{fake.bot.mention} here")
+        await fake.wait_for(lambda: len(seen) == 3, 2)
+        assert bot.get_channel(late.id) is not None

@@ -1,0 +1,133 @@
+"""The discord.py client: intents, safe defaults, extensions and the start-up sequence."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.app import App
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.exts.errors",
+    "bot.exts.help",
+    "bot.exts.ask",
+    "bot.exts.config",
+    "bot.exts.quiz",
+    "bot.exts.facts",
+)
+
+
+def make_intents(settings: Settings) -> discord.Intents:
+    """Only what the bot uses: servers, messages (content only when opted in), DMs."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = settings.message_content
+    return intents
+
+
+class TriviaBot(commands.Bot):
+    """The Discord side of the bot. All state comes in through the constructor."""
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        extensions: tuple[str, ...] = EXTENSIONS,
+        sync_on_start: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=make_intents(app.settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **kwargs,
+        )
+        self.app = app
+        self.settings = app.settings
+        self._extensions = extensions
+        self._sync_on_start = sync_on_start
+
+    async def setup_hook(self) -> None:
+        for name in self._extensions:
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionNotFound:
+                log.debug("extension %s not present", name)
+            except Exception:
+                log.exception("failed to load extension %s", name)
+        if self._sync_on_start and self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development server %s", len(synced), guild.id)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+
+async def _start(settings: Settings, *, sync_only: bool, sync_guild: int | None) -> int:
+    if settings.discord_token is None:
+        print(
+            "error: DISCORD_TOKEN is not set. Put it in .env (see README), "
+            "or run `python -m bot console` to try the bot without Discord."
+        )
+        return 2
+    app = await App.open(settings)
+    bot = TriviaBot(app, sync_on_start=not sync_only)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            if sync_only:
+                await bot.login(settings.discord_token.get_secret_value())  # runs setup_hook
+                target = discord.Object(id=sync_guild) if sync_guild else None
+                if target is not None:
+                    bot.tree.copy_global_to(guild=target)
+                synced = await bot.tree.sync(guild=target)
+                print(
+                    f"published {len(synced)} commands "
+                    f"{'to server ' + str(sync_guild) if sync_guild else 'globally'} "
+                    "(global changes can take up to an hour to appear)"
+                )
+                return 0
+            await bot.start(settings.discord_token.get_secret_value())
+    except discord.LoginFailure:
+        print(
+            "error: Discord rejected the token (DISCORD_TOKEN). "
+            "Copy it again from the Developer Portal, Bot page."
+        )
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "error: MESSAGE_CONTENT=true but the Message Content intent is not enabled for "
+            "this application in the Developer Portal (Bot page)."
+        )
+        return 2
+    except (discord.GatewayNotFound, OSError) as exc:
+        print(f"error: cannot reach Discord ({exc.__class__.__name__}).")
+        return 1
+    finally:
+        await app.close()
+    return 0
+
+
+def run_bot(settings: Settings, *, sync_only: bool = False, sync_guild: int | None = None) -> int:
+    """Run until Ctrl-C or SIGTERM; returns the process exit code."""
+    try:
+        return asyncio.run(_start(settings, sync_only=sync_only, sync_guild=sync_guild))
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,48 @@
+"""Permission checks, enforced by the bot on every use (default_permissions only hides)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.db import guilds as guild_store
+
+if TYPE_CHECKING:
+    from bot.client import TriviaBot
+
+T = TypeVar("T")
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member is neither a Manage Server holder nor has the server's moderator role."""
+
+
+async def is_moderator(interaction: discord.Interaction) -> bool:
+    """Manage Server (or Administrator), or the moderator role set with /config moderator-role."""
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        return False
+    perms = interaction.permissions
+    if perms.manage_guild or perms.administrator:
+        return True
+    bot: TriviaBot = interaction.client  # type: ignore[assignment]
+    async with bot.app.sessions() as session:
+        role_id = await guild_store.moderator_role(session, interaction.guild.id)
+    return role_id is not None and any(r.id == role_id for r in interaction.user.roles)
+
+
+def moderator_only() -> Callable[[T], T]:
+    """An app-command check that refuses non-moderators with a private message."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage("This command only works in a server.")
+        if not await is_moderator(interaction):
+            raise NotModerator(
+                "Only moderators (Manage Server, or the server's moderator role) can do that."
+            )
+        return True
+
+    return app_commands.check(predicate)
