@@ -1,0 +1,79 @@
+"""The fact file format: what is accepted, and how a broken file is reported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.core.facts import (
+    MAX_ANSWER_LEN,
+    FactImportError,
+    dump_facts,
+    parse_fact_text,
+)
+
+GOOD = """
+source: {title: Test article, date: 2021-08-08}
+facts:
+  - id: test-fact
+    question: How many golds?
+    phrasings: [golds count, number of golds, "How many golds?"]
+    answer: Seven golds.
+    accept: ["7", seven]
+    kind: number
+    tags: [Medals, gold]
+    quote: Seven gold medals is really special.
+"""
+
+
+def test_a_good_file_parses_with_cleaned_fields() -> None:
+    (fact,) = parse_fact_text(GOOD, name="good.yaml")
+    assert fact.id == "test-fact"
+    assert fact.accept == ("7", "seven")
+    assert fact.tags == ("medals", "gold")
+    assert "How many golds?" not in fact.phrasings  # the canonical question is not repeated
+    assert fact.source is not None and fact.source.date.year == 2021
+
+
+def test_export_then_import_round_trips_yaml_and_json() -> None:
+    facts = parse_fact_text(GOOD, name="good.yaml")
+    for fmt in ("yaml", "json"):
+        text = dump_facts(facts, fmt=fmt, source=facts[0].source)
+        assert parse_fact_text(text, name=f"again.{fmt}") == facts
+    json.loads(dump_facts(facts, fmt="json"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("facts: [\n  - id: x\n  bad: [", "bad.yaml: not valid YAML"),
+        ("facts:\n  - id: test-fact\n    answer: a\n", "fact 'test-fact': field 'question': is required"),
+        (
+            "facts:\n  - {id: a-fact, question: 'Who won?', answer: Jason}\n"
+            "  - {id: a-fact, question: 'Who lost?', answer: Nobody}\n",
+            "fact 'a-fact': field 'id': duplicate id",
+        ),
+        (
+            f"facts:\n  - {{id: long-one, question: 'Who won?', answer: {'x' * (MAX_ANSWER_LEN + 1)}}}\n",
+            "fact 'long-one': field 'answer'",
+        ),
+        ("facts:\n  - {id: Bad Id, question: 'Who won?', answer: Jason}\n", "field 'id'"),
+        ("facts:\n  - {id: ok-id, question: 'Who won?', answer: Jason, colour: red}\n", "field 'colour': is not a known field"),
+        ("facts:\n  - {id: ok-id, question: 'Who?', answer: Jason}\n", "field 'question'"),
+        ("facts:\n  - {id: ok-id, question: 'Who won?', answer: J, kind: colour}\n", "field 'kind'"),
+        ("just a string", "expected a mapping"),
+    ],
+)
+def test_a_broken_file_is_rejected_naming_file_fact_and_field(text: str, expected: str) -> None:
+    with pytest.raises(FactImportError) as info:
+        parse_fact_text(text, name="bad.yaml")
+    assert expected in str(info.value)
+    assert str(info.value).startswith("bad.yaml")
+
+
+def test_too_many_phrasings_is_rejected() -> None:
+    phrasings = ", ".join(f"question number {i}" for i in range(21))
+    text = f"facts:\n  - {{id: many, question: 'Who won?', answer: J, phrasings: [{phrasings}]}}\n"
+    with pytest.raises(FactImportError, match="field 'phrasings'"):
+        parse_fact_text(text, name="many.yaml")
