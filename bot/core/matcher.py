@@ -200,6 +200,8 @@ ANCHORS: dict[str, dict[str, str]] = {
         "italy": "italy",
     },
 }
+GROUPS: dict[str, tuple[str, ...]] = {"couple": ("jason", "laura")}
+"""Words that name several people at once ("the Kennys")."""
 IMPLIED_SEX: dict[str, str] = {
     "jason": "men",
     "hoy": "men",
@@ -395,6 +397,8 @@ class _Entry:
 def _anchors_of(toks: Iterable[str], *, imply_sex: bool = True) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for t in toks:
+        if t in GROUPS:
+            found.setdefault("person", set()).update(GROUPS[t])
         hit = _ANCHOR_CLASS.get(t)
         if hit is not None:
             found.setdefault(hit[0], set()).add(hit[1])

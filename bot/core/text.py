@@ -282,6 +282,7 @@ SYNONYMS: dict[str, str] = {
         "rider",
     ),
     **dict.fromkeys(["husband", "wife", "spouse", "married"], "spouse"),
+    **dict.fromkeys(["kennys", "couple", "pair", "duo"], "couple"),
     **dict.fromkeys(["olympics", "olympian", "olympians", "games"], "olympic"),
     **dict.fromkeys(["races", "racing", "raced", "heat", "heats"], "race"),
     **dict.fromkeys(["events", "discipline", "disciplines"], "event"),

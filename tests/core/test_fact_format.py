@@ -48,7 +48,10 @@ def test_export_then_import_round_trips_yaml_and_json() -> None:
     ("text", "expected"),
     [
         ("facts: [\n  - id: x\n  bad: [", "bad.yaml: not valid YAML"),
-        ("facts:\n  - id: test-fact\n    answer: a\n", "fact 'test-fact': field 'question': is required"),
+        (
+            "facts:\n  - id: test-fact\n    answer: a\n",
+            "fact 'test-fact': field 'question': is required",
+        ),
         (
             "facts:\n  - {id: a-fact, question: 'Who won?', answer: Jason}\n"
             "  - {id: a-fact, question: 'Who lost?', answer: Nobody}\n",
@@ -59,9 +62,15 @@ def test_export_then_import_round_trips_yaml_and_json() -> None:
             "fact 'long-one': field 'answer'",
         ),
         ("facts:\n  - {id: Bad Id, question: 'Who won?', answer: Jason}\n", "field 'id'"),
-        ("facts:\n  - {id: ok-id, question: 'Who won?', answer: Jason, colour: red}\n", "field 'colour': is not a known field"),
+        (
+            "facts:\n  - {id: ok-id, question: 'Who won?', answer: Jason, colour: red}\n",
+            "field 'colour': is not a known field",
+        ),
         ("facts:\n  - {id: ok-id, question: 'Who?', answer: Jason}\n", "field 'question'"),
-        ("facts:\n  - {id: ok-id, question: 'Who won?', answer: J, kind: colour}\n", "field 'kind'"),
+        (
+            "facts:\n  - {id: ok-id, question: 'Who won?', answer: J, kind: colour}\n",
+            "field 'kind'",
+        ),
         ("just a string", "expected a mapping"),
     ],
 )

@@ -61,16 +61,16 @@ async def test_an_edited_fact_file_updates_its_row(
 
 
 async def test_import_adds_updates_and_audits_within_one_scope(app: App) -> None:
-    fact = Fact(id="server-fact", question="Who rides for the test server?", answer="Nobody.",
-                scope=42)
+    fact = Fact(
+        id="server-fact", question="Who rides for the test server?", answer="Nobody.", scope=42
+    )
     async with app.sessions.begin() as session:
         report = await store.import_facts(session, [fact], scope=42, actor_id=7)
     assert (report.added, report.updated, report.unchanged) == (1, 0, 0)
 
     changed = dataclasses.replace(fact, answer="Somebody.")
     async with app.sessions.begin() as session:
-        again = await store.import_facts(session, [changed],
-                                         scope=42, actor_id=7)
+        again = await store.import_facts(session, [changed], scope=42, actor_id=7)
     assert again.updated == 1
     async with app.sessions() as session:
         audit = list(await session.scalars(select(FactAuditRow).order_by(FactAuditRow.id)))
