@@ -13,12 +13,15 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from bot.app import App
+from bot.core import quiz
 from bot.core.facts import Fact
 from bot.core.matcher import Outcome
 from bot.core.replies import DONT_KNOW, source_line
 
 CONSOLE_USER_ID = 1
 CONSOLE_CHANNEL_ID = 1
+CONSOLE_SECONDS = 30
+DEFAULT_ROUNDS = 5
 
 HELP = """[bold]Ask anything[/] about Jason and Laura Kenny at the Tokyo 2020 Olympics,
 e.g. [italic]how many golds has jason kenny got?[/]
@@ -75,17 +78,79 @@ class ConsoleSession:
             self.console.print(f"[dim]{DONT_KNOW} Try /help.[/]")
 
     def topics(self) -> None:
-        from bot.core.quiz import topics
-
         table = Table("topic", "questions")
-        for tag, count in topics(self.app.index.facts()):
-            table.add_row(tag, str(count))
+        for topic in quiz.topics(self.app.index.facts()):
+            table.add_row(topic.tag, str(topic.count))
         self.console.print(table)
 
-    def quiz(self, args: list[str]) -> None:
-        from bot.exts._console_quiz import play_console_quiz
+    def play_quiz(self, args: list[str]) -> None:
+        """A typed-answer quiz: /hint, /skip and /stop work while a question is open."""
+        rounds = next((int(a) for a in args if a.isdigit()), DEFAULT_ROUNDS)
+        topic = next((a for a in args if not a.isdigit()), quiz.DEFAULT_TOPIC)
+        try:
+            bank = quiz.QuestionBank.from_facts(self.app.index.facts(), topic)
+            session = quiz.QuizSession(
+                bank,
+                rounds=min(max(rounds, quiz.MIN_ROUNDS), quiz.MAX_ROUNDS),
+                mode="typed",
+                seconds=CONSOLE_SECONDS,
+                started_by=CONSOLE_USER_ID,
+                channel_id=CONSOLE_CHANNEL_ID,
+                guild_id=None,
+                rng=self.rng,
+                clock=self.clock,
+            )
+        except quiz.QuizError as exc:
+            self.console.print(f"[red]Can't start that quiz: {exc}.[/] Try /topics.")
+            return
+        self.console.print(
+            f"[bold]Quiz![/] {session.rounds} questions on [bold]{bank.topic}[/], "
+            f"{CONSOLE_SECONDS} s each. Type answers; /hint, /skip, /stop."
+        )
+        while not session.finished:
+            q = session.next_question()
+            self.console.print(Panel(q.question, title=f"Question {q.number} of {q.total}"))
+            result = self._play_question(session)
+            if result is None:
+                break
+            self.console.print(
+                f"Answer: [bold]{result.answer}[/] — {result.fact.answer}\n"
+                f"[dim]Score: {sum(s.points for s in session.standings())} points[/]"
+            )
+        if session.finished:
+            summary = session.summary()
+            points = summary.standings[0].points if summary.standings else 0
+            right = summary.standings[0].correct if summary.standings else 0
+            self.console.print(
+                f"[bold]Quiz over[/] ({summary.reason}): {points} points, "
+                f"{right} of {summary.questions_asked} right."
+            )
 
-        play_console_quiz(self, args)
+    def _play_question(self, session: quiz.QuizSession) -> quiz.QuestionResult | None:
+        """Read guesses until the question closes; None if the player stopped the quiz."""
+        while True:
+            try:
+                guess = self.read("[bold green]answer[/]").strip()
+            except (EOFError, KeyboardInterrupt):
+                guess = "/stop"
+            if guess in {"/stop", "/quit"}:
+                session.stop(CONSOLE_USER_ID, is_moderator=True)
+                self.console.print("Quiz stopped.")
+                return None
+            if guess == "/skip":
+                return session.skip(CONSOLE_USER_ID, is_moderator=True)
+            if guess == "/hint":
+                self.console.print(f"Hint: {session.hint()}")
+                continue
+            outcome = session.answer_text(CONSOLE_USER_ID, guess)
+            if isinstance(outcome, quiz.Correct) and outcome.result is not None:
+                self.console.print(f"[green]Right![/] +{outcome.points} points")
+                return outcome.result
+            if isinstance(outcome, quiz.QuestionClosed):
+                self.console.print("[yellow]Time's up![/]")
+                return session.close_question("timeout")
+            if isinstance(outcome, quiz.NotCorrect):
+                self.console.print("Not quite — try again, or /hint, /skip.")
 
     def handle(self, line: str) -> bool:
         """Handle one line; returns False when the session should end."""
@@ -100,7 +165,7 @@ class ConsoleSession:
             if command == "help":
                 self.console.print(Panel(HELP, title="Kenny trivia bot", border_style="cyan"))
             elif command == "quiz":
-                self.quiz(args)
+                self.play_quiz(args)
             elif command == "topics":
                 self.topics()
             else:

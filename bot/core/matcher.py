@@ -61,7 +61,7 @@ UNKNOWN_TOKEN_PENALTY = 14.0
 """Per word of the question that no fact uses at all: the bot cannot know what is asked."""
 MISSING_MEASURE_PENALTY = 25.0
 """The question asks for a measure (age, margin, laps, points, year ...) the fact never mentions."""
-ABSENT_ANCHOR_PENALTY = 8.0
+ABSENT_ANCHOR_PENALTY = 18.0
 """The question names a key term of a kind (an event, a country ...) the fact does not mention."""
 CONFLICT_PENALTY = 45.0
 """A key term of the question contradicts the fact (Laura vs Jason, women's vs men's)."""
@@ -84,8 +84,10 @@ ANCHOR_WEIGHT = 1.6
 
 MIN_TYPO_LENGTH = 4
 SHORT_WORD = 4
-"""Words this short are only corrected for a missing letter ("keny"): they have too many
-neighbours ("help" is one letter from "held")."""
+"""Words this short are only corrected to a rider's name missing a letter ("keny"): they have
+too many neighbours ("help" is one letter from "held", "tall" from "tally")."""
+
+
 COMMAND_PREFIXES = ("/", "!", "?", ".", "$", "-", ">", "+")
 
 
@@ -419,6 +421,7 @@ class FactIndex:
     _hidden: dict[int, set[str]] = field(default_factory=dict)
     _vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
     _live: int = 0
+    _names: set[str] = field(default_factory=lambda: set(_ANCHOR_CLASS))
 
     @classmethod
     def build(cls, facts: Iterable[Fact]) -> FactIndex:
@@ -458,6 +461,8 @@ class FactIndex:
             anchors=_anchors_of(vocab),
             subjects=subjects,
         )
+        if fact.kind == "person":  # riders' names: short typos of these are worth correcting
+            self._names.update(t for a in fact.accept for t in content_tokens(tokens(a)))
         doc = len(self._entries)
         self._entries.append(entry)
         self._by_key[fact.key] = doc
@@ -534,7 +539,7 @@ class FactIndex:
         limit = 1 if len(token) <= 6 else 2
         pool = self._vocab_by_head.get(token[0], [])
         if len(token) <= SHORT_WORD:
-            pool = [w for w in pool if len(w) == len(token) + 1]
+            pool = [w for w in pool if len(w) == len(token) + 1 and w in self._names]
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
             second = [w for w in self._vocab_by_head.get(token[1], []) if len(w) > 1]

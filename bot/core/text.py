@@ -119,6 +119,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("semi", "finals"): "semifinal",
     ("what", "year"): "whatyear",
     ("which", "year"): "whatyear",
+    ("olympic", "games"): "games",
     ("world", "champion"): "worldchampion",
     ("world", "champ"): "worldchampion",
 }
@@ -283,7 +284,8 @@ SYNONYMS: dict[str, str] = {
     ),
     **dict.fromkeys(["husband", "wife", "spouse", "married"], "spouse"),
     **dict.fromkeys(["kennys", "couple", "pair", "duo"], "couple"),
-    **dict.fromkeys(["olympics", "olympian", "olympians", "games"], "olympic"),
+    **dict.fromkeys(["olympics", "game"], "games"),
+    **dict.fromkeys(["olympians"], "olympian"),
     **dict.fromkeys(["races", "racing", "raced", "heat", "heats"], "race"),
     **dict.fromkeys(["events", "discipline", "disciplines"], "event"),
     **dict.fromkeys(["semi", "semifinal", "semifinals", "semis"], "semifinal"),

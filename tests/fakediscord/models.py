@@ -49,11 +49,13 @@ class Intent:
 
     GUILDS = 1 << 0
     GUILD_MEMBERS = 1 << 1
+    GUILD_PRESENCES = 1 << 8
     GUILD_MESSAGES = 1 << 9
     GUILD_MESSAGE_REACTIONS = 1 << 10
     DIRECT_MESSAGES = 1 << 12
     DIRECT_MESSAGE_REACTIONS = 1 << 13
     MESSAGE_CONTENT = 1 << 15
+    PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 
 
 class Snowflakes:
@@ -61,6 +63,11 @@ class Snowflakes:
 
     def __init__(self) -> None:
         self._last = 0
+
+    @property
+    def last(self) -> int:
+        """The most recently issued snowflake."""
+        return self._last
 
     def next(self) -> int:
         now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22

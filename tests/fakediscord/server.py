@@ -157,11 +157,14 @@ class FakeDiscord:
 
     def __init__(
         self, *, bot_name: str = "FakeBot", token: str | None = None,
-        heartbeat_interval: int = 41250,
+        privileged_intents: int = Intent.PRIVILEGED, heartbeat_interval: int = 41250,
     ) -> None:
-        """``token``: if set, REST and IDENTIFY must use it (401 / close 4004 otherwise)."""
+        """``token``: if set, REST and IDENTIFY must use it (401 / close 4004 otherwise).
+        ``privileged_intents``: those enabled for the app in the Developer Portal; IDENTIFY
+        asking for others is closed with 4014 (discord.py raises PrivilegedIntentsRequired)."""
         self._ids = Snowflakes()
         self.token = token
+        self.privileged_intents = privileged_intents
         self.heartbeat_interval = heartbeat_interval
         self.bot = User(self._ids.next(), bot_name, bot=True)
         self.application_id = self.bot.id
@@ -186,6 +189,7 @@ class FakeDiscord:
         self._sessions: list[_Session] = []
         self._failures: list[_Failure] = []
         self._claimed_messages: set[int] = set()
+        self._action_mark = 0  # last snowflake issued before the latest driving call
         self._claimed_requests: set[int] = set()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -385,17 +389,22 @@ class FakeDiscord:
 
     async def wait_for_message(
         self, channel: Channel | None = None, predicate: Callable[[JSON], bool] | None = None,
-        timeout: float = 5.0, *, author: User | None = None,
+        timeout: float = 5.0, *, author: User | None = None, after: JSON | int | None = None,
     ) -> JSON:
         """Oldest message by the bot (or ``author``) - channel posts, interaction responses and
-        follow-ups - matching ``channel``/``predicate`` that no earlier call returned. Deferred
-        'thinking' messages count once they are edited. The dict stays live (reflects edits)."""
+        follow-ups - matching ``channel``/``predicate``, created after ``after`` (a message or
+        snowflake; default: the start of the last ``send_message``/``slash``/``autocomplete``/
+        ``click``/``select``/``submit_modal``/``react`` call; 0 = any) and not returned by an
+        earlier call. Deferred 'thinking' messages count once edited. The dict stays live."""
         author_id = (author or self.bot).id
+        if after is None:
+            after = self._action_mark
+        after_id = int(after["id"]) if isinstance(after, dict) else int(after)
 
         def find() -> JSON | None:
             for mid, msg in self._messages.items():
-                if (mid in self._claimed_messages or int(msg["author"]["id"]) != author_id
-                        or msg["flags"] & LOADING
+                if (mid <= after_id or mid in self._claimed_messages
+                        or int(msg["author"]["id"]) != author_id or msg["flags"] & LOADING
                         or (channel and int(msg["channel_id"]) != channel.id)
                         or (predicate and not predicate(msg))):
                     continue
@@ -450,6 +459,9 @@ class FakeDiscord:
         elif op == 2:  # IDENTIFY
             if self.token is not None and d.get("token") != self.token:
                 await sess.ws.close(code=4004, message=b"Authentication failed.")
+                return
+            if int(d.get("intents", 0)) & Intent.PRIVILEGED & ~self.privileged_intents:
+                await sess.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
             self.identify = d
             sess.intents, sess.identified = int(d.get("intents", 0)), True
@@ -658,6 +670,7 @@ class FakeDiscord:
         the ``<@id>``/``<@&id>`` found in ``content``. Returns the stored message."""
         self._require_connected()
         self._check_author(channel, author)
+        self._action_mark = self._ids.last
         body: JSON = {"content": content, "embeds": list(embeds)}
         if reference is not None:
             body["message_reference"] = {"message_id": reference["id"]}
@@ -676,6 +689,7 @@ class FakeDiscord:
     async def react(self, message: JSON, user: User, emoji: str) -> None:
         """``user`` adds a reaction (unicode emoji or ``name:id``): MESSAGE_REACTION_ADD."""
         msg = self._messages[int(message["id"])]
+        self._action_mark = self._ids.last
         self._react(msg, user, emoji, add=True)
         await self.flush()
 
@@ -719,6 +733,7 @@ class FakeDiscord:
 
     async def _send_interaction(self, payload: JSON) -> Interaction:
         self._require_connected()
+        self._action_mark = int(payload["id"])
         ix = Interaction(self, payload)
         self.interactions[ix.id] = ix
         self.dispatch("INTERACTION_CREATE", payload)
