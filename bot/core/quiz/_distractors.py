@@ -55,15 +55,14 @@ def _match_case(model: str, text: str) -> str:
     return text
 
 
-def _whole_number_values(span: NumberSpan, rng: random.Random) -> list[Decimal]:
+def _whole_number_values(span: NumberSpan, rng: random.Random, want: int) -> list[Decimal]:
     value = int(span.value)
-    spread = max(NUMBER_SPREAD, value // 10)
     lowest = 1 if span.ordinal else 0
-    candidates = [
-        v for v in range(value - spread, value + spread + 1) if v != value and v >= lowest
-    ]
-    rng.shuffle(candidates)
-    return [Decimal(v) for v in candidates]
+    spread = max(NUMBER_SPREAD, value // 10)
+    window = range(max(lowest, value - spread), value + spread + 1)
+    # Sampling a range does not build it, so a year or a big count costs no more than 7.
+    picks = rng.sample(window, min(len(window), 3 * want + 1))
+    return [Decimal(v) for v in picks if v != value]
 
 
 def _decimal_values(span: NumberSpan, rng: random.Random, want: int) -> list[Decimal]:
@@ -89,7 +88,7 @@ def _numeric_options(canonical: str, rng: random.Random, want: int) -> list[str]
         # Generous: some may read like the answer and be dropped later.
         values = _decimal_values(span, rng, want * 3)
     else:
-        values = _whole_number_values(span, rng)
+        values = _whole_number_values(span, rng, want)
     return [span.replace_in(canonical, v) for v in values]
 
 

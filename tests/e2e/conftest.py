@@ -1,0 +1,82 @@
+"""End-to-end fixtures: the real bot, on a fresh database, against the fake Discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.app import App
+from bot.client import TriviaBot
+from bot.settings import Settings
+from tests.fakediscord import Channel, FakeDiscord, Guild, Perm, Role, User, run_bot
+
+
+@dataclass
+class World:
+    """A small Discord: two servers, a moderator and two members, and the running bot."""
+
+    fake: FakeDiscord
+    bot: TriviaBot
+    app: App
+    guild: Guild
+    channel: Channel
+    other_channel: Channel
+    other_guild: Guild
+    other_guild_channel: Channel
+    mod: User
+    alice: User
+    bob: User
+    mod_role: Role
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "discord_token": "fake-token",
+        "message_content": True,
+        "ask_cooldown_rate": 50,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+@pytest.fixture
+def e2e_database_url(tmp_path: object) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/e2e.db"
+
+
+@pytest.fixture
+def bot_settings(e2e_database_url: str) -> Settings:
+    """Override in a test module (or parametrize) to change the bot's settings."""
+    return make_settings(e2e_database_url)
+
+
+@pytest.fixture
+async def world(bot_settings: Settings) -> AsyncIterator[World]:
+    async with FakeDiscord() as fake, fake.patch_discord():
+        guild = fake.add_guild("Velodrome fans")
+        channel = fake.add_channel(guild, "general")
+        other_channel = fake.add_channel(guild, "ask-the-bot")
+        other_guild = fake.add_guild("Another server")
+        other_guild_channel = fake.add_channel(other_guild, "general")
+        mod_role = fake.add_role(guild, "Quizmasters")
+        mod = fake.add_user("moderator")
+        alice = fake.add_user("alice")
+        bob = fake.add_user("bob")
+        fake.add_member(guild, mod, permissions=Perm.MANAGE_GUILD)
+        fake.add_member(guild, alice)
+        fake.add_member(guild, bob)
+        fake.add_member(other_guild, alice)
+        fake.add_member(other_guild, bob)
+        settings = bot_settings.model_copy(update={"dev_guild_id": guild.id})
+        app = await App.open(settings)
+        bot = TriviaBot(app)
+        try:
+            async with run_bot(bot):
+                await fake.wait_until_ready(commands=True)
+                yield World(fake, bot, app, guild, channel, other_channel, other_guild,
+                            other_guild_channel, mod, alice, bob, mod_role)
+        finally:
+            await app.close()
