@@ -73,6 +73,13 @@ class TriviaBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development server %s", len(synced), guild.id)
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Messages are for the ask cog's listener only: the bot has no text commands.
+
+        `commands.Bot` would parse every mention as a prefix command and log a CommandNotFound
+        error for each question asked that way.
+        """
+
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
 

@@ -122,7 +122,7 @@ KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
     QType.TIME: frozenset({"time"}),
     QType.EVENT: frozenset({"event"}),
     QType.DATE: frozenset({"time"}),
-    QType.REASON: frozenset(),
+    QType.REASON: frozenset({"text"}),
 }
 
 # Key terms by class. A question naming one value of a class and a fact naming only others is a
@@ -647,7 +647,7 @@ class FactIndex:
             penalty += SUBJECT_MISSING_PENALTY
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None:
-            if entry.fact.kind == "text":
+            if entry.fact.kind == "text" and "text" not in wanted:
                 penalty += (
                     TEXT_KIND_MILD_PENALTY
                     if qtype in {QType.TIME, QType.EVENT}

@@ -20,6 +20,7 @@ COLOUR_UNSURE = discord.Colour.light_grey()
 COLOUR_ERROR = discord.Colour.red()
 
 DONT_KNOW = "I don't know that one yet."
+SOMETHING_WENT_WRONG = "Something went wrong on my side. It has been logged; please try again."
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -29,13 +30,15 @@ def clip(text: str, limit: int) -> str:
 
 
 def source_text(fact: Fact) -> str | None:
+    """The quoted sentence and, when known, the article and its date; fits one embed field."""
     if not fact.quote:
         return None
-    quote = clip(fact.quote, EMBED_FIELD_LIMIT - 80)
-    if fact.source is None:
-        return f"> {quote}"
-    date = f"{fact.source.date.day} {fact.source.date:%B %Y}"
-    return f"> {quote}\n— *{clip(fact.source.title, 60)}*, {date}"
+    credit = ""
+    if fact.source is not None:
+        date = f"{fact.source.date.day} {fact.source.date:%B %Y}"
+        credit = f"\n— *{clip(fact.source.title, 60)}*, {date}"
+    # The quote gets what the credit leaves: a fixed allowance overflowed with long titles.
+    return f"> {clip(fact.quote, EMBED_FIELD_LIMIT - len('> ') - len(credit))}{credit}"
 
 
 def answer_embed(fact: Fact) -> discord.Embed:

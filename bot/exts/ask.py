@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
@@ -17,6 +18,7 @@ from bot.db import guilds as guild_store
 from bot.exts._render import (
     BUTTON_LABEL_LIMIT,
     NO_MENTIONS,
+    SOMETHING_WENT_WRONG,
     answer_embed,
     clip,
     error_embed,
@@ -175,6 +177,21 @@ class AskCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        try:
+            await self._answer_message(message)
+        except Exception:
+            log.exception("error answering message %s", message.id)
+            me = self.bot.user
+            if message.guild is not None and (me is None or me not in message.mentions):
+                return  # opted-in channels stay silent, even about errors
+            with contextlib.suppress(discord.HTTPException):
+                await message.reply(
+                    embed=error_embed(SOMETHING_WENT_WRONG),
+                    mention_author=False,
+                    allowed_mentions=NO_MENTIONS,
+                )
+
+    async def _answer_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None:
             return
         me = self.bot.user

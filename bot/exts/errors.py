@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.exts._render import NO_MENTIONS
+from bot.exts._render import NO_MENTIONS, SOMETHING_WENT_WRONG
 
 if TYPE_CHECKING:
     from bot.client import TriviaBot
 
 log = logging.getLogger(__name__)
-
-SOMETHING_WENT_WRONG = "Something went wrong on my side. It has been logged; please try again."
 
 
 def user_message(error: app_commands.AppCommandError) -> str | None:

@@ -299,3 +299,56 @@ def test_a_pool_answer_that_reads_like_the_answer_is_not_offered() -> None:
         options = make_choices(MADISON, [MADISON, same, typo], random.Random(seed)).options
         assert "Archibald" not in options
         assert "Katie Archibold" not in options
+
+
+def test_big_numbers_stay_cheap_and_near() -> None:
+    year = fact("year", ("2021",), "number")
+    huge = fact("huge", ("9999999999",), "number")
+    for seed in range(20):
+        assert all(
+            2018 <= int(o) <= 2024 for o in make_choices(year, [], random.Random(seed)).options
+        )
+        options = make_choices(huge, [], random.Random(seed)).options
+        assert len(options) == OPTION_COUNT
+        assert all(abs(int(o) - 9999999999) <= 999999999 for o in options)
+
+
+ANY_TEXT = st.text(max_size=40) | st.sampled_from(
+    ["7", "seven", "0.763", "6th", "sixth", "Katie Archibald", "gold", "1,000", "twenty-first"]
+)
+KINDS = ("number", "ordinal", "person", "nation", "event", "medal", "time", "text")
+
+
+@given(answer=ANY_TEXT, kind=st.sampled_from(KINDS), seed=st.integers(0, 1000))
+def test_any_answer_is_accepted_and_never_offered_as_wrong(
+    answer: str, kind: str, seed: int
+) -> None:
+    f = fact("any", (answer,), kind) if answer.strip() else fact("any", (), kind)
+    if answer_key(answer) and len(answer.strip()) <= 80:
+        assert is_correct(answer, f)
+    try:
+        choices = make_choices(f, POOL, random.Random(seed))
+    except NotQuizzable:
+        return
+    check_choices(f, choices)
+
+
+def text_fact(fact_id: str, answer: str, tag: str) -> Fact:
+    return Fact(
+        id=fact_id, question="Q?", answer=answer, accept=(answer,), kind="text", tags=(tag,)
+    )
+
+
+def test_text_options_prefer_answers_on_the_same_topic() -> None:
+    quote = text_fact("quote", "really special", "quotes")
+    quotes = [text_fact(f"q{i}", a, "quotes") for i, a in enumerate(["try your luck", "me too"])]
+    venues = [text_fact(f"v{i}", f"velodrome {i}", "venue") for i in range(10)]
+    pool = [quote, *venues, *quotes]
+    for seed in range(50):
+        wrong = wrong_options(make_choices(quote, pool, random.Random(seed)))
+        assert {"try your luck", "me too"} <= set(wrong)  # both topical ones, topped up
+        assert len(wrong) == OPTION_COUNT - 1
+    pool.append(text_fact("q9", "nothing to lose", "quotes"))
+    for seed in range(50):
+        wrong = wrong_options(make_choices(quote, pool, random.Random(seed)))
+        assert set(wrong) == {"try your luck", "me too", "nothing to lose"}

@@ -37,6 +37,7 @@ from bot.core.quiz import (
     Topic,
     Wrong,
     WrongMode,
+    make_hint,
     points_for,
     topics,
 )
@@ -528,6 +529,21 @@ def test_hint_at_half_time_without_the_answer() -> None:
     assert q.hint_at == q.opened_at + T / 2
     clock.advance(T / 2)
     assert game.hint() == "K____ A________"
+
+
+def test_hints_keep_apostrophes_and_hyphens() -> None:
+    assert (
+        make_hint(
+            Fact(id="x", question="Q?", answer="a", accept=("men's keirin",)), random.Random(0)
+        )
+        == "m__'_ k_____"
+    )
+    assert (
+        make_hint(
+            Fact(id="y", question="Q?", answer="a", accept=("long-range attack",)), random.Random(0)
+        )
+        == "l___-r____ a_____"
+    )
 
 
 def test_number_hint_is_a_range_around_the_answer() -> None:

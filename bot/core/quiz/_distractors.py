@@ -25,7 +25,11 @@ OPTION_COUNT = 4
 """Options per button question: the answer and three wrong ones."""
 
 NUMBER_SPREAD = 3
-"""Whole-number distractors lie within this distance of the answer (7 -> 4..10)."""
+"""Whole-number distractors lie within this distance of the answer (7 -> 4..10), or within a
+tenth of it for bigger numbers (150 -> 135..165)."""
+
+YEARS = (1896, 2100)
+"""Numbers in this range read as years and stay within NUMBER_SPREAD (2021 -> 2018..2024)."""
 
 DECIMAL_SPREAD = Decimal("0.25")
 """Decimal distractors lie within this fraction of the answer (0.763 -> 0.573..0.953)."""
@@ -58,9 +62,10 @@ def _match_case(model: str, text: str) -> str:
 def _whole_number_values(span: NumberSpan, rng: random.Random, want: int) -> list[Decimal]:
     value = int(span.value)
     lowest = 1 if span.ordinal else 0
-    spread = max(NUMBER_SPREAD, value // 10)
+    looks_like_year = YEARS[0] <= value <= YEARS[1] and not span.grouped
+    spread = NUMBER_SPREAD if looks_like_year else max(NUMBER_SPREAD, value // 10)
     window = range(max(lowest, value - spread), value + spread + 1)
-    # Sampling a range does not build it, so a year or a big count costs no more than 7.
+    # Sampling a range does not build it: a count in the billions costs what 7 does.
     picks = rng.sample(window, min(len(window), 3 * want + 1))
     return [Decimal(v) for v in picks if v != value]
 
@@ -95,7 +100,7 @@ def _numeric_options(canonical: str, rng: random.Random, want: int) -> list[str]
 def _listed_options(fact: Fact, pool: Iterable[Fact]) -> list[str]:
     """Same-kind answers from the pool, then the built-in list for the kind, in a fixed order."""
     canonical = fact.accept[0]
-    same_kind = [other.accept for other in pool if other.kind == fact.kind and other.accept]
+    same_kind = [o.accept for o in pool if o.kind == fact.kind and o.accept]
     found = [names[0] for names in same_kind]
     builtin: tuple[str, ...] = ()
     if fact.kind == "person":
@@ -161,6 +166,14 @@ def _wrong_options(fact: Fact, pool: Sequence[Fact], rng: random.Random, want: i
         if generated is not None:
             return _distinct(generated, fact, (), want)
     listed = _distinct(_listed_options(fact, pool), fact, rival_answers(fact, pool))
+    if fact.kind == "text":
+        # Free-text answers vary most in shape; answers on the same topic fit best.
+        topical = {a for o in pool if not set(o.tags).isdisjoint(fact.tags) for a in o.accept}
+        near = [o for o in listed if o in topical]
+        if len(near) < want:
+            rest = [o for o in listed if o not in topical]
+            return rng.sample(near, len(near)) + rng.sample(rest, min(want - len(near), len(rest)))
+        listed = near
     return rng.sample(listed, min(want, len(listed)))
 
 

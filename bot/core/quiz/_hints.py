@@ -18,8 +18,16 @@ MASK = "_"
 
 
 def mask_answer(answer: str) -> str:
-    """Each word's first letter, then a blank per letter: "Katie Archibald" -> "K____ A________"."""
-    return re.sub(r"(?<=\w)\w", MASK, answer)
+    """Each word's first letter, then a blank per letter: "Katie Archibald" -> "K____ A________".
+
+    Apostrophes stay and belong to their word: "men's" -> "m__'_".
+    """
+
+    def mask(word: re.Match[str]) -> str:
+        text = word.group()
+        return text[0] + re.sub(r"\w", MASK, text[1:])
+
+    return re.sub(r"\w[\w'’]*", mask, answer)
 
 
 def _number_hint(fact: Fact, rng: random.Random) -> str | None:
