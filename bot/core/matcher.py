@@ -88,6 +88,8 @@ SHORT_WORD = 4
 too many neighbours ("help" is one letter from "held", "tall" from "tally")."""
 
 
+INFLECTIONS = ("led", "ling", "ing", "ed", "en", "er", "ly", "n", "d", "s")
+"""Endings tried, longest first, to find a known word in an unknown one ("overtaken")."""
 COMMAND_PREFIXES = ("/", "!", "?", ".", "$", "-", ">", "+")
 
 
@@ -528,7 +530,8 @@ class FactIndex:
         return math.log((n + 1.0) / (df + 0.5)) + 0.2
 
     def _correct(self, token: str) -> str:
-        """Map an unknown word to a known one within a small edit distance (typos)."""
+        """Map an unknown word to a known one: another form of it ("medalled" -> "medal"), or
+        one within a small edit distance (typos)."""
         if (
             token in self._postings
             or token in STOPWORDS
@@ -540,6 +543,10 @@ class FactIndex:
         pool = self._vocab_by_head.get(token[0], [])
         if len(token) <= SHORT_WORD:
             pool = [w for w in pool if len(w) == len(token) + 1 and w in self._names]
+        for suffix in INFLECTIONS:
+            stem = token[: -len(suffix)]
+            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH and stem in self._postings:
+                return stem
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
             second = [w for w in self._vocab_by_head.get(token[1], []) if len(w) > 1]
@@ -635,7 +642,8 @@ class FactIndex:
                 continue
             if not f_values:
                 if cls not in {"sex", "negation"}:
-                    penalty += ABSENT_ANCHOR_PENALTY
+                    # A count is only right for the scope it was counted in.
+                    penalty += ABSENT_ANCHOR_PENALTY * (2 if qtype is QType.COUNT else 1)
                 continue
             if cls == "negation":
                 continue
