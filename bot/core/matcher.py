@@ -31,7 +31,7 @@ from bot.core.facts import GLOBAL_SCOPE, Fact
 from bot.core.text import STOPWORDS, content_tokens, tokens
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
-ANSWER_THRESHOLD = 64.0
+ANSWER_THRESHOLD = 68.0
 """A fact scoring at least this, with a clear lead, is answered outright."""
 ANSWER_MARGIN = 6.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
@@ -57,6 +57,8 @@ FALLBACK_SCAN = 400
 W_RECALL = 0.45
 W_PRECISION = 0.30
 W_FUZZ = 0.25
+W_OWN_RECALL = 0.5
+"""Share of recall that must come from one phrasing (and the answer) rather than all of them."""
 UNKNOWN_TOKEN_PENALTY = 14.0
 """Per word of the question that no fact uses at all: the bot cannot know what is asked."""
 MISSING_MEASURE_PENALTY = 25.0
@@ -74,7 +76,7 @@ KIND_MISMATCH_PENALTY = 30.0
 TEXT_KIND_PENALTY = 20.0
 """A question for a count, person, country, place or medal meets a fact answered in free text."""
 TEXT_KIND_MILD_PENALTY = 8.0
-"""A question for a time or an event meets a fact answered in free text."""
+"""A question for a time, a date or an event meets a fact answered in free text."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
@@ -393,6 +395,7 @@ class _Entry:
     fact: Fact
     phrasings: list[_Phrasing]
     vocab: frozenset[str]
+    answer_vocab: frozenset[str]
     anchors: dict[str, frozenset[str]]
     subjects: frozenset[str]
     alive: bool = True
@@ -452,14 +455,16 @@ class FactIndex:
                 _Phrasing(text, " ".join(content), tuple(dict.fromkeys(content)), anchors)
             )
             vocab.update(content)
-        answer_toks = content_tokens(tokens(fact.answer))
-        vocab.update(answer_toks)
-        vocab.update(t for tag in fact.tags for t in content_tokens(tokens(tag)))
+        answer_vocab = frozenset(content_tokens(tokens(fact.answer))).union(
+            t for tag in fact.tags for t in content_tokens(tokens(tag))
+        )
+        vocab.update(answer_vocab)
         subjects = _anchors_of(tokens(fact.question), imply_sex=False).get("person", frozenset())
         entry = _Entry(
             fact=fact,
             phrasings=phrasings,
             vocab=frozenset(vocab),
+            answer_vocab=answer_vocab,
             anchors=_anchors_of(vocab),
             subjects=subjects,
         )
@@ -611,9 +616,14 @@ class FactIndex:
     def _score(self, entry: _Entry, query: _Query) -> Candidate:
         weight = query.weight
         recall = sum(weight(t) for t in query.content if t in entry.vocab) / query.total
+        # Words explained only by the union of all phrasings count half: one phrasing (with the
+        # answer) should explain the question on its own.
+        explained = [t for t in query.content if t in entry.answer_vocab]
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
         for ph in entry.phrasings:
+            own = sum(weight(t) for t in query.content if t in ph.content or t in explained)
+            recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
             p_total = sum(weight(t) for t in ph.content) or 1.0
             precision = sum(weight(t) for t in ph.content if t in query.token_set) / p_total
             similarity = fuzz.token_sort_ratio(query.norm, ph.norm) / 100.0
@@ -621,13 +631,14 @@ class FactIndex:
                 1 for cls, value in ph.anchors if value not in query.anchors.get(cls, ())
             )
             combined = (
-                W_PRECISION * precision
+                W_RECALL * recall_here
+                + W_PRECISION * precision
                 + W_FUZZ * similarity
                 - unmatched * PHRASING_ANCHOR_PENALTY / 100.0
             )
             if combined > best_p:
                 best_p, best_phrasing = combined, ph
-        score = 100.0 * (W_RECALL * recall + best_p)
+        score = 100.0 * best_p
         score -= self._penalties(entry, query.anchors, query.qtype)
         score -= UNKNOWN_TOKEN_PENALTY * query.unknown
         return Candidate(entry.fact, round(score, 2), best_phrasing.text)
@@ -658,7 +669,7 @@ class FactIndex:
             if entry.fact.kind == "text" and "text" not in wanted:
                 penalty += (
                     TEXT_KIND_MILD_PENALTY
-                    if qtype in {QType.TIME, QType.EVENT}
+                    if qtype in {QType.TIME, QType.EVENT, QType.DATE}
                     else TEXT_KIND_PENALTY
                 )
             elif entry.fact.kind not in wanted:

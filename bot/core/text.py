@@ -447,10 +447,7 @@ STOPWORDS = frozenset(
         "own",
         "owns",
         "altogether",
-        "overall",
-        "total",
         "totally",
-        "combined",
         "whole",
         "entire",
     ]
