@@ -350,7 +350,7 @@ class MatchResult:
 @dataclass(slots=True)
 class _Phrasing:
     text: str
-    norm: str
+    norm: str  # content tokens, sorted: fuzz.ratio on these is token_sort_ratio, done once
     content: tuple[str, ...]
     anchors: tuple[tuple[str, str], ...]
 
@@ -382,7 +382,7 @@ class _Query:
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
-        self.norm = " ".join(self.content)
+        self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = _anchors_of(self.content)
 
@@ -452,7 +452,7 @@ class FactIndex:
                 for value in values
             )
             phrasings.append(
-                _Phrasing(text, " ".join(content), tuple(dict.fromkeys(content)), anchors)
+                _Phrasing(text, " ".join(sorted(content)), tuple(dict.fromkeys(content)), anchors)
             )
             vocab.update(content)
         answer_vocab = frozenset(content_tokens(tokens(fact.answer))).union(
@@ -626,7 +626,7 @@ class FactIndex:
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
             p_total = sum(weight(t) for t in ph.content) or 1.0
             precision = sum(weight(t) for t in ph.content if t in query.token_set) / p_total
-            similarity = fuzz.token_sort_ratio(query.norm, ph.norm) / 100.0
+            similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
             unmatched = sum(
                 1 for cls, value in ph.anchors if value not in query.anchors.get(cls, ())
             )

@@ -3,11 +3,11 @@ the open question."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,8 @@ from bot.db.models import QuizGameRow, QuizScoreRow, utcnow
 
 @dataclass(frozen=True, slots=True)
 class ScoreLine:
+    """A member's totals, in one server or across all; rank is their leaderboard position."""
+
     user_id: int
     points: int
     correct: int
@@ -52,7 +54,7 @@ async def record_question(
 
 
 async def record_game(
-    session: AsyncSession, guild_id: int, players: list[int], winner_id: int | None
+    session: AsyncSession, guild_id: int, players: Iterable[int], winner_id: int | None
 ) -> None:
     """Count a finished game for everyone who took part, and a win for the winner."""
     for user_id in players:
@@ -82,23 +84,35 @@ def _totals(guild_id: int | None) -> Any:
 async def leaderboard(
     session: AsyncSession, guild_id: int | None, limit: int = 10
 ) -> list[ScoreLine]:
-    """Top members of one server (or across all servers when guild_id is None)."""
-    query = _totals(guild_id).order_by(
-        func.sum(QuizScoreRow.points).desc(),
-        func.sum(QuizScoreRow.correct).desc(),
-        QuizScoreRow.user_id,
-    )
+    """Top members of one server (or across all servers when guild_id is None): most points,
+    then most right answers, then the lower user id, so ranks are stable."""
+    sub = _totals(guild_id).subquery()
+    query = select(sub).order_by(sub.c.points.desc(), sub.c.correct.desc(), sub.c.user_id)
     return _lines((await session.execute(query.limit(limit))).all())
 
 
 async def stats(session: AsyncSession, guild_id: int | None, user_id: int) -> ScoreLine | None:
-    """A member's record and rank, in one server or across all servers."""
+    """A member's record and leaderboard rank, in one server or across all servers."""
     sub = _totals(guild_id).subquery()
     mine = (await session.execute(select(sub).where(sub.c.user_id == user_id))).first()
     if mine is None:
         return None
+    # Ahead in the leaderboard's order: more points, or as many and more right answers, or a
+    # full tie and a lower id.
     ahead = await session.scalar(
-        select(func.count()).select_from(sub).where(sub.c.points > mine.points)
+        select(func.count())
+        .select_from(sub)
+        .where(
+            or_(
+                sub.c.points > mine.points,
+                and_(sub.c.points == mine.points, sub.c.correct > mine.correct),
+                and_(
+                    sub.c.points == mine.points,
+                    sub.c.correct == mine.correct,
+                    sub.c.user_id < mine.user_id,
+                ),
+            )
+        )
     )
     return ScoreLine(
         mine.user_id, mine.points, mine.correct, mine.games, mine.wins, (ahead or 0) + 1
@@ -108,6 +122,7 @@ async def stats(session: AsyncSession, guild_id: int | None, user_id: int) -> Sc
 async def start_game(
     session: AsyncSession, *, guild_id: int, channel_id: int, started_by: int
 ) -> int:
+    """Record a game as running; returns its id."""
     row = QuizGameRow(guild_id=guild_id, channel_id=channel_id, started_by=started_by)
     session.add(row)
     await session.flush()
@@ -115,12 +130,14 @@ async def start_game(
 
 
 async def set_game_message(session: AsyncSession, game_id: int, message_id: int) -> None:
+    """Remember the game's latest question message, whose buttons a restart must remove."""
     await session.execute(
         update(QuizGameRow).where(QuizGameRow.id == game_id).values(message_id=message_id)
     )
 
 
 async def finish_game(session: AsyncSession, game_id: int, status: str) -> None:
+    """Mark a game ended: completed, stopped, inactive or failed."""
     await session.execute(
         update(QuizGameRow)
         .where(QuizGameRow.id == game_id)

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+NOT_MODERATOR = "Only moderators (Manage Server, or the server's moderator role) can do that."
+
+
 class NotModerator(app_commands.CheckFailure):
     """The member is neither a Manage Server holder nor has the server's moderator role."""
 
@@ -40,9 +43,18 @@ def moderator_only() -> Callable[[T], T]:
         if interaction.guild is None:
             raise app_commands.NoPrivateMessage("This command only works in a server.")
         if not await is_moderator(interaction):
-            raise NotModerator(
-                "Only moderators (Manage Server, or the server's moderator role) can do that."
-            )
+            raise NotModerator(NOT_MODERATOR)
         return True
 
     return app_commands.check(predicate)
+
+
+async def refuse_unless_moderator(interaction: discord.Interaction) -> bool:
+    """For buttons and forms, checked again on every use: True for a moderator; anyone else is
+    told privately and gets False (the role may have been taken away since the command)."""
+    if await is_moderator(interaction):
+        return True
+    await interaction.response.send_message(
+        NOT_MODERATOR, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+    )
+    return False

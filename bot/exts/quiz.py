@@ -8,6 +8,7 @@ import logging
 import random
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,7 +19,17 @@ from discord.ext import commands
 from bot.core import quiz as core
 from bot.db import quiz as store
 from bot.exts._checks import is_moderator
-from bot.exts._render import COLOUR_ANSWER, COLOUR_UNSURE, NO_MENTIONS, clip
+from bot.exts._render import (
+    BUTTON_LABEL_LIMIT,
+    COLOUR_ANSWER,
+    COLOUR_UNSURE,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_LIMIT,
+    EMBED_TITLE_LIMIT,
+    NO_MENTIONS,
+    clip,
+    source_text,
+)
 
 if TYPE_CHECKING:
     from bot.client import TriviaBot
@@ -27,22 +38,55 @@ log = logging.getLogger(__name__)
 
 PAUSE_BETWEEN_QUESTIONS = 3.0
 """Seconds between a question's reveal and the next question."""
+STANDINGS_SHOWN = 10
+"""Rows in the final standings and on the leaderboard."""
+RUNNING_STANDINGS_SHOWN = 5
+"""Rows of the running scores under each answer."""
+RIGHT_ANSWERS_SHOWN = 15
+"""Members named under an answer; more are counted, not named."""
+
 CLOSED = "This question is closed."
+ALREADY_ANSWERED = "You already answered this question."
+WRONG = "Not quite — the answer is revealed when the timer ends."
+NOT_AN_OPTION = "That isn't one of this question's options."
+NO_QUIZ = "No quiz is running in this channel."
+ALREADY_RUNNING = "A quiz is already running in this channel — join in, or start one elsewhere."
+NOT_ALLOWED = "Only the member who started this quiz or a moderator can do that."
+INTERRUPTED = (
+    "The quiz in this channel was interrupted by a restart. Scores up to the last revealed "
+    "answer were kept. Start a new one with `/quiz start`."
+)
+FAILED = "The quiz stopped because of an error on my side. Scores so far were kept."
 MEDALS = ("🥇", "🥈", "🥉")
+FINISH_TITLES: dict[core.FinishReason, str] = {
+    "completed": "Quiz over! Final standings",
+    "stopped": "Quiz stopped. Standings",
+    "inactive": (
+        f"Quiz stopped: {core.INACTIVE_LIMIT} questions in a row went unanswered. Standings"
+    ),
+}
 
 
 @dataclass(slots=True)
 class Game:
     """A running game in one channel: the core session plus what Discord needs."""
 
-    id: int
+    id: int  # the quiz_games row
     session: core.QuizSession
     channel: discord.abc.Messageable
     guild_id: int
-    answered: asyncio.Event = field(default_factory=asyncio.Event)
-    message: discord.Message | None = None
+    answered: asyncio.Event = field(default_factory=asyncio.Event)  # closed before its timer
+    question: core.QuestionOpen | None = None  # the last question asked
+    message: discord.Message | None = None  # the message that asked it
     task: asyncio.Task[None] | None = None
-    players: set[int] = field(default_factory=set)
+    players: set[int] = field(default_factory=set)  # everyone who answered, right or wrong
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _place(rank: int) -> str:
+    return MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
 
 
 class ChoiceButton(
@@ -51,11 +95,18 @@ class ChoiceButton(
 ):
     """A quiz option. Dynamic, so that a click on an old or pre-restart quiz still gets a reply."""
 
-    def __init__(self, game_id: int, number: int, choice: int, label: str = "?") -> None:
+    def __init__(
+        self,
+        game_id: int,
+        number: int,
+        choice: int,
+        label: str = "?",
+        style: discord.ButtonStyle = discord.ButtonStyle.primary,
+    ) -> None:
         super().__init__(
             discord.ui.Button(
-                label=clip(label, 80),
-                style=discord.ButtonStyle.primary,
+                label=clip(label, BUTTON_LABEL_LIMIT),
+                style=style,
                 custom_id=f"quiz:{game_id}:{number}:{choice}",
             )
         )
@@ -68,58 +119,109 @@ class ChoiceButton(
         return cls(int(match["game"]), int(match["number"]), int(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: QuizCog | None = interaction.client.get_cog("QuizCog")  # type: ignore[attr-defined]
-        text = (
-            CLOSED if cog is None else cog.press(interaction.channel_id, self, interaction.user.id)
-        )
+        cog = interaction.client.get_cog(QuizCog.__cog_name__)  # type: ignore[attr-defined]
+        text = cog.press(self, interaction.user.id) if isinstance(cog, QuizCog) else CLOSED
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-def question_embed(q: core.QuestionOpen, mode: str) -> discord.Embed:
+def question_embed(q: core.QuestionOpen, mode: core.QuizMode) -> discord.Embed:
     how = "Pick an answer below" if mode == "buttons" else "Type your answer in this channel"
     embed = discord.Embed(
-        title=f"Question {q.number} of {q.total}", description=q.question, colour=COLOUR_ANSWER
+        title=f"Question {q.number} of {q.total}",
+        description=clip(q.question, EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR_ANSWER,
     )
     embed.set_footer(text=f"{how} — {q.seconds} seconds. Faster right answers score more.")
     return embed
 
 
-def question_view(game_id: int, q: core.QuestionOpen, *, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+def question_view(
+    game_id: int, q: core.QuestionOpen, *, reveal: bool = False, closed: bool = False
+) -> discord.ui.View:
+    """The options as buttons; `reveal` disables them and shows the right one in green,
+    `closed` only disables them (a question dropped by /quiz stop)."""
+    view = discord.ui.View(timeout=None)  # the buttons are dynamic items: nothing to time out
+    right = q.choices.correct_index if q.choices else -1
     for i, option in enumerate(q.options):
-        item = ChoiceButton(game_id, q.number, i, option)
-        item.item.disabled = disabled
+        style = discord.ButtonStyle.primary
+        if reveal:
+            style = discord.ButtonStyle.success if i == right else discord.ButtonStyle.secondary
+        item = ChoiceButton(game_id, q.number, i, option, style)
+        item.item.disabled = reveal or closed
         view.add_item(item)
     return view
 
 
-def reveal_embed(result: core.QuestionResult) -> discord.Embed:
+def _standing_lines(standings: Sequence[core.Standing], limit: int) -> list[str]:
+    return [
+        f"{_place(s.rank)} <@{s.user_id}> — {s.points} pts ({s.correct} right)"
+        for s in standings[:limit]
+    ]
+
+
+def reveal_embed(
+    result: core.QuestionResult, standings: Sequence[core.Standing] = ()
+) -> discord.Embed:
+    """The answer, its source sentence, who got it right and (mid-game) the scores so far."""
     embed = discord.Embed(
-        title=f"Answer {result.number} of {result.total}: {result.answer}",
-        description=result.fact.answer,
+        title=clip(f"Answer {result.number} of {result.total}: {result.answer}", EMBED_TITLE_LIMIT),
+        description=clip(result.fact.answer, EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_ANSWER,
     )
-    if result.quote:
-        embed.add_field(name="Source", value=clip(f"> {result.quote}", 1024), inline=False)
+    source = source_text(result.fact)
+    if source:
+        embed.add_field(name="Source", value=source, inline=False)
     if result.correct:
-        right = ", ".join(f"<@{a.user_id}> (+{a.points})" for a in result.correct[:15])
+        named = result.correct[:RIGHT_ANSWERS_SHOWN]
+        right = ", ".join(f"<@{a.user_id}> (+{a.points})" for a in named)
+        if len(result.correct) > len(named):
+            right += f" and {len(result.correct) - len(named)} more"
+    elif result.reason == "skipped":
+        right = "Nobody — the question was skipped."
     else:
-        right = "Nobody this time." if result.reason != "skipped" else "Skipped."
-    embed.add_field(name="Right", value=clip(right, 1024), inline=False)
+        right = "Nobody this time."
+    embed.add_field(name="Right", value=clip(right, EMBED_FIELD_LIMIT), inline=False)
+    if standings and not result.game_over:
+        lines = _standing_lines(standings, RUNNING_STANDINGS_SHOWN)
+        embed.add_field(name="Scores", value=clip("\n".join(lines), EMBED_FIELD_LIMIT))
     return embed
 
 
-def standings_embed(
-    title: str, standings: tuple[core.Standing, ...] | list[core.Standing]
+def standings_embed(summary: core.GameSummary) -> discord.Embed:
+    """The end of a game: why it ended and the final standings."""
+    lines = _standing_lines(summary.standings, STANDINGS_SHOWN)
+    embed = discord.Embed(
+        title=FINISH_TITLES[summary.reason],
+        description="\n".join(lines) or "Nobody answered.",
+        colour=COLOUR_UNSURE,
+    )
+    if summary.winner is not None:
+        embed.add_field(name="Winner", value=f"🏆 <@{summary.winner.user_id}>", inline=False)
+    embed.set_footer(text=f"{summary.questions_asked} of {summary.rounds} questions played.")
+    return embed
+
+
+def leaderboard_embed(
+    top: Sequence[store.ScoreLine], mine: store.ScoreLine | None, scope: str
 ) -> discord.Embed:
     lines = [
-        f"{MEDALS[s.rank - 1] if s.rank <= 3 else f'{s.rank}.'} <@{s.user_id}> — {s.points} pts "
-        f"({s.correct} right)"
-        for s in list(standings)[:10]
+        f"{_place(s.rank)} <@{s.user_id}> — {s.points} pts, {s.correct} right, {s.wins} wins"
+        for s in top
     ]
-    return discord.Embed(
-        title=title, description="\n".join(lines) or "Nobody answered.", colour=COLOUR_UNSURE
+    embed = discord.Embed(
+        title="Quiz leaderboard: " + ("this server" if scope == "server" else "all servers"),
+        description="\n".join(lines) or "No scores yet — `/quiz start`!",
+        colour=COLOUR_ANSWER,
     )
+    embed.set_footer(
+        text=f"Your rank: #{mine.rank} with {mine.points} pts"
+        if mine
+        else "You haven't scored yet."
+    )
+    return embed
+
+
+# --- the cog ---------------------------------------------------------------------------------
 
 
 @app_commands.guild_only()
@@ -127,68 +229,85 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
     """Runs quiz games, one per channel, any number of channels at once."""
 
     def __init__(
-        self, bot: TriviaBot, *, clock: Any = time.monotonic, rng: random.Random | None = None
+        self,
+        bot: TriviaBot,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        time_scale: float = 1.0,
     ) -> None:
+        """`time_scale` is real seconds per game second: 1 in production; a test passes 0.01
+        to play a 10-second question in a tenth of a second. Everything the game measures
+        (deadlines, hints, points) stays in game seconds."""
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
         self.bot = bot
         self.registry = core.QuizRegistry()
-        self.games: dict[int, Game] = {}
-        self.clock = clock
+        self.games: dict[int, Game] = {}  # by channel id
         self.rng = rng or random.Random()
+        self.time_scale = time_scale
+        self._real_clock = clock
         self._announcer: asyncio.Task[None] | None = None
         super().__init__()
+
+    def game_clock(self) -> float:
+        """Game seconds: the clock the sessions score and time out by."""
+        return self._real_clock() / self.time_scale
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ChoiceButton)
         async with self.bot.app.sessions.begin() as session:
             stale = await store.interrupted_games(session)
         if stale:
+            log.info("closing %d quiz game(s) interrupted by a restart", len(stale))
             self._announcer = asyncio.create_task(
                 self._announce_interrupted([(g.channel_id, g.message_id) for g in stale])
             )
 
     async def cog_unload(self) -> None:
+        # Games left running in the database are announced as interrupted on the next load.
         self.bot.remove_dynamic_items(ChoiceButton)
-        for game in list(self.games.values()):
-            if game.task is not None:
-                game.task.cancel()
+        tasks = [g.task for g in self.games.values() if g.task is not None]
+        if self._announcer is not None:
+            tasks.append(self._announcer)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
 
-    async def _announce_interrupted(self, channels: list[tuple[int, int | None]]) -> None:
+    async def _announce_interrupted(self, games: list[tuple[int, int | None]]) -> None:
         await self.bot.wait_until_ready()
-        for channel_id, message_id in channels:
+        for channel_id, message_id in games:
             channel = self.bot.get_channel(channel_id)
-            if not isinstance(channel, discord.abc.Messageable):
+            if not isinstance(channel, discord.TextChannel | discord.Thread):
                 continue
-            with contextlib.suppress(discord.HTTPException):
-                if message_id:
-                    message = channel.get_partial_message(message_id)
-                    await message.edit(view=None)
-                await channel.send(
-                    "The quiz in this channel was interrupted by a restart. "
-                    "Scores up to the last closed question were kept. "
-                    "Start a new one with `/quiz start`.",
-                    allowed_mentions=NO_MENTIONS,
-                )
+            try:
+                if message_id is not None:
+                    await channel.get_partial_message(message_id).edit(view=None)
+                await channel.send(INTERRUPTED, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("could not announce the interrupted quiz in %s", channel_id)
 
     # --- buttons and typed answers -----------------------------------------------------
 
-    def press(self, channel_id: int | None, button: ChoiceButton, user_id: int) -> str:
-        game = self.games.get(channel_id or 0)
+    def press(self, button: ChoiceButton, user_id: int) -> str:
+        """A click on an option; returns the private reply."""
+        game = next((g for g in self.games.values() if g.id == button.game_id), None)
         current = game.session.current if game else None
-        if (
-            game is None
-            or game.id != button.game_id
-            or current is None
-            or current.number != button.number
-        ):
+        if game is None or current is None or current.number != button.number:
             return CLOSED
-        outcome = game.session.answer_choice(user_id, button.choice)
-        game.players.add(user_id)
+        try:
+            outcome = game.session.answer_choice(user_id, button.choice)
+        except core.InvalidChoice:
+            return NOT_AN_OPTION
         if isinstance(outcome, core.Correct):
+            game.players.add(user_id)
             return f"Right! +{outcome.points} points."
         if isinstance(outcome, core.Wrong):
-            return "Not quite — the answer is revealed when the timer ends."
+            game.players.add(user_id)
+            return WRONG
         if isinstance(outcome, core.AlreadyAnswered):
-            return "You already answered this question."
+            return ALREADY_ANSWERED
         return CLOSED
 
     @commands.Cog.listener()
@@ -199,7 +318,7 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
         outcome = game.session.answer_text(
             message.author.id, message.content, is_bot=message.author.bot
         )
-        if isinstance(outcome, core.Ignored):
+        if isinstance(outcome, core.Ignored | core.QuestionClosed):
             return
         game.players.add(message.author.id)
         if isinstance(outcome, core.Correct) and outcome.result is not None:
@@ -215,75 +334,86 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
             )
 
     async def _wait(self, game: Game, until: float) -> bool:
-        """Sleep until a time on the session clock; True if a typed answer closed it first."""
-        delay = max(0.0, until - self.clock())
+        """Sleep until a time on the game clock; True if the question closed early."""
+        delay = max(0.0, (until - self.game_clock()) * self.time_scale)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(game.answered.wait(), timeout=delay)
         return game.answered.is_set()
+
+    async def _ask(self, game: Game) -> None:
+        """One question: ask, hint, wait for the timer (or a win or skip), reveal."""
+        session = game.session
+        game.answered.clear()
+        q = game.question = session.next_question()
+        embed = question_embed(q, session.mode)
+        if q.choices is not None:
+            view = question_view(game.id, q)
+            game.message = await game.channel.send(
+                embed=embed, view=view, allowed_mentions=NO_MENTIONS
+            )
+        else:
+            game.message = await game.channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        async with self.bot.app.sessions.begin() as db:
+            await store.set_game_message(db, game.id, game.message.id)
+        if session.mode == "typed" and not await self._wait(game, q.hint_at) and session.is_open:
+            await game.channel.send(f"Hint: {session.hint()}", allowed_mentions=NO_MENTIONS)
+        await self._wait(game, q.deadline)
+        if session.is_open:
+            result = session.close_question("timeout")
+            # Shielded: a /quiz stop now must not lose the points the standings will show.
+            await asyncio.shield(self._record(game, result))
+        else:  # a typed win or a skip closed it, and saved it
+            result = session.results[-1]
+        if q.choices is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await game.message.edit(view=question_view(game.id, q, reveal=True))
+        await game.channel.send(
+            embed=reveal_embed(result, session.standings()), allowed_mentions=NO_MENTIONS
+        )
 
     async def _play(self, game: Game) -> None:
         session = game.session
         try:
             while not session.finished:
-                game.answered.clear()
-                q = session.next_question()
-                view = question_view(game.id, q) if session.mode == "buttons" else None
-                extra: dict[str, Any] = {"view": view} if view is not None else {}
-                game.message = await game.channel.send(
-                    embed=question_embed(q, session.mode), allowed_mentions=NO_MENTIONS, **extra
-                )
-                if (
-                    session.mode == "typed"
-                    and not await self._wait(game, q.hint_at)
-                    and session.is_open
-                ):
-                    await game.channel.send(f"Hint: {session.hint()}", allowed_mentions=NO_MENTIONS)
-                await self._wait(game, q.deadline)
-                if session.is_open:
-                    result = session.close_question("timeout")
-                    await self._record(game, result)
-                else:
-                    result = session.results[-1]
-                if view is not None:
-                    with contextlib.suppress(discord.HTTPException):
-                        await game.message.edit(view=question_view(game.id, q, disabled=True))
-                await game.channel.send(embed=reveal_embed(result), allowed_mentions=NO_MENTIONS)
+                await self._ask(game)
                 if not session.finished:
-                    await asyncio.sleep(PAUSE_BETWEEN_QUESTIONS)
-            await self._finish(game, session.summary())
+                    await asyncio.sleep(PAUSE_BETWEEN_QUESTIONS * self.time_scale)
+            embed = await self._finish(game, session.summary())
+            await game.channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("quiz in channel %s failed", session.channel_id)
             self._forget(game)
             with contextlib.suppress(discord.HTTPException):
-                await game.channel.send(
-                    "The quiz stopped because of an error on my side.", allowed_mentions=NO_MENTIONS
-                )
-            async with self.bot.app.sessions.begin() as db:
-                await store.finish_game(db, game.id, "failed")
+                await self._close_buttons(game)
+            with contextlib.suppress(discord.HTTPException):
+                await game.channel.send(FAILED, allowed_mentions=NO_MENTIONS)
+            try:
+                async with self.bot.app.sessions.begin() as db:
+                    await store.finish_game(db, game.id, "failed")
+            except Exception:
+                log.exception("could not mark quiz game %s as failed", game.id)
 
     def _forget(self, game: Game) -> None:
         self.registry.end(game.session.channel_id)
         self.games.pop(game.session.channel_id, None)
 
-    async def _finish(self, game: Game, summary: core.GameSummary) -> None:
+    async def _close_buttons(self, game: Game) -> None:
+        """Disable the buttons of a question that will not be revealed."""
+        q, message = game.question, game.message
+        if q is not None and q.choices is not None and message is not None:
+            await message.edit(view=question_view(game.id, q, closed=True))
+
+    async def _finish(self, game: Game, summary: core.GameSummary) -> discord.Embed:
+        """Free the channel, count the game for its players and return the final standings."""
         self._forget(game)
         players = sorted(game.players | {s.user_id for s in summary.standings})
+        winner = summary.winner.user_id if summary.winner else None
         async with self.bot.app.sessions.begin() as session:
-            await store.record_game(
-                session, game.guild_id, players, summary.winner.user_id if summary.winner else None
-            )
+            await store.record_game(session, game.guild_id, players, winner)
             await store.finish_game(session, game.id, summary.reason)
-        title = {
-            "completed": "Quiz over!",
-            "stopped": "Quiz stopped",
-            "inactive": "Quiz stopped: two questions in a row went unanswered",
-        }[summary.reason]
-        await game.channel.send(
-            embed=standings_embed(f"{title} Final standings", summary.standings),
-            allowed_mentions=NO_MENTIONS,
-        )
+        return standings_embed(summary)
 
     # --- commands ----------------------------------------------------------------------
 
@@ -291,7 +421,7 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         found = core.topics(self.bot.app.index.facts(interaction.guild_id))
-        current = current.lower()
+        current = current.strip().lower()
         return [
             app_commands.Choice(name=f"{t.tag} ({t.count} questions)", value=t.tag)
             for t in found
@@ -300,10 +430,10 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
 
     @app_commands.command(name="start", description="Start a quiz in this channel")
     @app_commands.describe(
-        rounds="Number of questions (1-20)",
+        rounds=f"Number of questions ({core.MIN_ROUNDS}-{core.MAX_ROUNDS})",
         topic="Question topic",
         mode="Answer with buttons or by typing",
-        seconds="Seconds per question",
+        seconds=f"Seconds per question ({core.MIN_SECONDS}-{core.MAX_SECONDS})",
     )
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def start(
@@ -317,18 +447,13 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
         assert interaction.guild_id is not None and interaction.channel is not None
         channel_id = interaction.channel.id
         if channel_id in self.registry:
-            await interaction.response.send_message(
-                "A quiz is already running in this channel — join in, or start one elsewhere.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
+            await self._private(interaction, ALREADY_RUNNING)
             return
         if mode == "typed" and not self.bot.settings.message_content:
-            await interaction.response.send_message(
+            await self._private(
+                interaction,
                 "Typed answers need the Message Content intent, which this bot runs without. "
                 "Use `mode: buttons`.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
             )
             return
         try:
@@ -344,113 +469,107 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
                 channel_id=channel_id,
                 guild_id=interaction.guild_id,
                 rng=self.rng,
-                clock=self.clock,
+                clock=self.game_clock,
             )
             self.registry.start(channel_id, session)
+        except core.QuizAlreadyRunning:
+            await self._private(interaction, ALREADY_RUNNING)
+            return
         except core.QuizError as exc:
-            await interaction.response.send_message(
-                f"Can't start that quiz: {exc}. Try `/quiz start topic:medals`.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
+            await self._private(
+                interaction, f"Can't start that quiz: {exc}. Try `/quiz start topic:medals`."
             )
             return
-        async with self.bot.app.sessions.begin() as db:
-            game_id = await store.start_game(
-                db,
-                guild_id=interaction.guild_id,
-                channel_id=channel_id,
-                started_by=interaction.user.id,
-            )
-        game = Game(
-            game_id,
-            session,
-            interaction.channel,  # type: ignore[arg-type]
-            interaction.guild_id,
-        )
+        try:
+            async with self.bot.app.sessions.begin() as db:
+                game_id = await store.start_game(
+                    db,
+                    guild_id=interaction.guild_id,
+                    channel_id=channel_id,
+                    started_by=interaction.user.id,
+                )
+        except BaseException:
+            self.registry.end(channel_id)  # don't leave the channel blocked
+            raise
+        game = Game(game_id, session, interaction.channel, interaction.guild_id)  # type: ignore[arg-type]
         self.games[channel_id] = game
+        how = "buttons" if mode == "buttons" else "type your answers"
         await interaction.response.send_message(
             f"Quiz time! {session.rounds} questions on **{bank.topic}**, {seconds} s each, "
-            f"{'buttons' if mode == 'buttons' else 'type your answers'}. "
-            f"Started by {interaction.user.mention}.",
+            f"{how}. Started by {interaction.user.mention}.",
             allowed_mentions=NO_MENTIONS,
         )
         game.task = asyncio.create_task(self._play(game), name=f"quiz-{channel_id}")
 
-    async def _controlled_game(self, interaction: discord.Interaction) -> Game | None:
+    @staticmethod
+    async def _private(interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _game_here(self, interaction: discord.Interaction) -> Game | None:
         game = self.games.get(interaction.channel_id or 0)
         if game is None:
-            await interaction.response.send_message(
-                "No quiz is running in this channel.", ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return None
-        if not game.session.can_control(interaction.user.id, await is_moderator(interaction)):
-            await interaction.response.send_message(
-                "Only the member who started this quiz or a moderator can do that.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return None
+            await self._private(interaction, NO_QUIZ)
         return game
 
     @app_commands.command(name="stop", description="Stop the quiz in this channel")
     async def stop(self, interaction: discord.Interaction) -> None:
-        game = await self._controlled_game(interaction)
+        game = await self._game_here(interaction)
         if game is None:
             return
         try:
-            summary = game.session.stop(interaction.user.id, is_moderator=True)  # checked above
-        except core.QuizError as exc:
-            await interaction.response.send_message(
-                str(exc), ephemeral=True, allowed_mentions=NO_MENTIONS
+            summary = game.session.stop(
+                interaction.user.id, is_moderator=await is_moderator(interaction)
             )
+        except core.NotAllowed:
+            await self._private(interaction, NOT_ALLOWED)
+            return
+        except core.QuizFinished:
+            await self._private(interaction, "This quiz is already over.")
             return
         if game.task is not None:
             game.task.cancel()
-        await interaction.response.send_message("Quiz stopped.", allowed_mentions=NO_MENTIONS)
-        await self._finish(game, summary)
+            await asyncio.wait([game.task])
+        embed = await self._finish(game, summary)
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+        with contextlib.suppress(discord.HTTPException):
+            await self._close_buttons(game)
 
     @app_commands.command(name="skip", description="Reveal the answer and move on")
     async def skip(self, interaction: discord.Interaction) -> None:
-        game = await self._controlled_game(interaction)
+        game = await self._game_here(interaction)
         if game is None:
             return
-        if not game.session.is_open:
-            await interaction.response.send_message(
-                "No question is open right now.", ephemeral=True, allowed_mentions=NO_MENTIONS
+        try:
+            result = game.session.skip(
+                interaction.user.id, is_moderator=await is_moderator(interaction)
             )
+        except core.NotAllowed:
+            await self._private(interaction, NOT_ALLOWED)
             return
-        result = game.session.skip(interaction.user.id, is_moderator=True)
+        except core.NoOpenQuestion:
+            await self._private(interaction, "No question is open right now.")
+            return
         await self._record(game, result)
         game.answered.set()
-        await interaction.response.send_message("Skipped.", allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(
+            f"{interaction.user.mention} skipped the question.", allowed_mentions=NO_MENTIONS
+        )
 
-    @app_commands.command(name="leaderboard", description="Top 10 quiz players")
+    @app_commands.command(name="leaderboard", description="Top quiz players")
     @app_commands.describe(scope="This server or all servers")
     async def leaderboard(
         self, interaction: discord.Interaction, scope: Literal["server", "global"] = "server"
     ) -> None:
         guild_id = interaction.guild_id if scope == "server" else None
         async with self.bot.app.sessions() as session:
-            top = await store.leaderboard(session, guild_id)
+            top = await store.leaderboard(session, guild_id, STANDINGS_SHOWN)
             mine = await store.stats(session, guild_id, interaction.user.id)
-        lines = [
-            f"{MEDALS[s.rank - 1] if s.rank <= 3 else f'{s.rank}.'} <@{s.user_id}> — "
-            f"{s.points} pts, {s.correct} right, {s.wins} wins"
-            for s in top
-        ]
-        embed = discord.Embed(
-            title=f"Quiz leaderboard ({scope})",
-            description="\n".join(lines) or "No scores yet — `/quiz start`!",
-            colour=COLOUR_ANSWER,
+        await interaction.response.send_message(
+            embed=leaderboard_embed(top, mine, scope), allowed_mentions=NO_MENTIONS
         )
-        embed.set_footer(
-            text=f"Your rank: #{mine.rank} with {mine.points} pts"
-            if mine
-            else "You haven't scored yet."
-        )
-        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="stats", description="Quiz record of a member (default: you)")
+    @app_commands.describe(member="Whose record (default: yours)")
     async def stats(
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
@@ -464,7 +583,7 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
                 f"{target.mention}: **{line.points}** points, {line.correct} right answers, "
                 f"{line.games} games, {line.wins} wins (rank #{line.rank} here)."
             )
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await self._private(interaction, text)
 
 
 async def setup(bot: TriviaBot) -> None:
