@@ -284,6 +284,9 @@ SYNONYMS: dict[str, str] = {
     ),
     **dict.fromkeys(["husband", "wife", "spouse", "married"], "spouse"),
     **dict.fromkeys(["kennys", "couple", "pair", "duo"], "couple"),
+    **dict.fromkeys(["pts", "pt", "points"], "point"),
+    **dict.fromkeys(["yo", "yrs"], "age"),
+    **dict.fromkeys(["pos", "posn"], "place"),
     **dict.fromkeys(
         [
             "overtook",

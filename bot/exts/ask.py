@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 SUGGESTION_TIMEOUT = 120.0
 """Seconds the "did you mean" buttons stay clickable."""
 MAX_QUESTION_LENGTH = 300
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
+"""Member, role and channel mentions: markup around a question, never part of it."""
 _QUESTION_START = re.compile(
     r"^(who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|does|do|has|have|had|"
     r"can|could|will|would|tell me)\b",
@@ -135,7 +137,7 @@ class AskCog(commands.Cog):
             self.ask_channels = await guild_store.ask_channels(session)
 
     def match(self, question: str, guild_id: int | None) -> MatchResult:
-        return self.index.match(question, guild_id=guild_id)
+        return self.index.match(_MENTION.sub(" ", question).strip(), guild_id=guild_id)
 
     def _cooldown_note(self, retry_after: float) -> str:
         return (
@@ -204,7 +206,7 @@ class AskCog(commands.Cog):
         )
         if not (is_dm or mentioned or in_ask_channel):
             return
-        text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        text = _MENTION.sub(" ", message.content).strip()
         explicit = is_dm or mentioned
         if not explicit and not looks_like_question(text):
             return

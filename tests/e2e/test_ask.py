@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from bot.core.facts import Fact
-from bot.exts import ask
 from bot.exts._render import (
     CONTENT_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
@@ -327,6 +326,8 @@ async def test_only_the_asker_may_pick_a_suggestion(world: World) -> None:
 async def test_suggestion_buttons_are_disabled_when_they_time_out(
     world: World, monkeypatch: pytest.MonkeyPatch, via: str
 ) -> None:
+    # load_extension executes the module anew: patch the copy the running bot uses
+    ask = world.bot.extensions["bot.exts.ask"]
     monkeypatch.setattr(ask, "SuggestionView", functools.partial(ask.SuggestionView, timeout=0.2))
     if via == "mention":
         message = await ask_by_mention(world, world.channel, world.alice, NEAR_MISS)
