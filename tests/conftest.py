@@ -18,14 +18,15 @@ FACTS_DIR = REPO_ROOT / "facts"
 ARTICLE = FACTS_DIR / "article.txt"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
-DATABASES = [pytest.param("sqlite", id="sqlite")] + [
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
     pytest.param(
         "postgres",
         id="postgres",
         marks=pytest.mark.skipif(
             not POSTGRES_URL, reason="TEST_DATABASE_URL is not set (CI sets it to PostgreSQL)"
         ),
-    )
+    ),
 ]
 
 

@@ -367,6 +367,15 @@ async def test_mentions_in_questions_never_ping_anyone(world: World) -> None:
     assert_nobody_pinged(fake)
 
 
+async def test_mentions_around_a_question_do_not_change_the_answer(world: World) -> None:
+    role, bob = world.mod_role.mention, world.bob.mention
+    reply = await ask_by_mention(world, world.channel, world.alice, f"{bob} {role} {ANSWERABLE}")
+    assert footer(reply) == "fact jason-gold-count"
+    ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
+                                {"question": f"{role} {world.channel.mention} who won keirin bronze?"})
+    assert (await ix.response())["data"]["embeds"][0]["footer"]["text"] == "fact keirin-bronze"
+
+
 async def test_a_4000_character_message_does_not_break_the_bot(world: World) -> None:
     huge = mention(world, ("who won what in the keirin and the omnium in tokyo? " * 80)[:3990])
     assert len(huge) > 3990
