@@ -1,0 +1,96 @@
+"""The command line: what a person typing `python -m bot …` sees."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from tests.conftest import REPO_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout, the SQLite file lands here
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    return tmp_path
+
+
+def test_ask_json_prints_one_object_per_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "how many golds has jason kenny got?", "good morning"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert all(set(o) >= {"question", "answer", "fact_id", "score", "suggestions"} for o in lines)
+    answered, declined = lines
+    assert "seven" in answered["answer"].lower() and answered["fact_id"]
+    assert declined["answer"] is None and declined["fact_id"] is None
+
+
+def test_ask_reads_stdin_and_answers_in_plain_text() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask"],
+        input="who won keirin bronze?\n\n🚴🚴🚴\n" + "x" * 10_000 + "\n",
+        capture_output=True,
+        text=True,
+        cwd=Path.cwd(),
+        check=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(REPO_ROOT),
+            "DATABASE_URL": "sqlite+aiosqlite:///cli-stdin.db",
+        },
+    )
+    replies = out.stdout.strip().split("\n")
+    assert "Lavreysen" in replies[0]
+    assert "Traceback" not in out.stderr
+    assert out.stdout.count("I don't know that one yet") == 3
+
+
+def test_facts_list_export_and_import_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["facts", "list", "--tag", "keirin"]) == 0
+    assert "keirin" in capsys.readouterr().out
+    export = tmp_path / "export.json"
+    assert main(["facts", "export", str(export)]) == 0
+    data = json.loads(export.read_text())
+    assert len(data["facts"]) >= 60
+    data["facts"] = [dict(data["facts"][0], id="my-copy", answer="A copied answer.")]
+    export.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["facts", "import", str(export), "--guild", "77"]) == 0
+    assert "1 added" in capsys.readouterr().out
+
+
+def test_a_broken_import_names_the_problem_and_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "facts:\n  - id: good-one\n    question: A fine question?\n    answer: Yes.\n"
+        "  - id: bad-one\n    question: Another question?\n"
+    )
+    assert main(["facts", "import", str(bad), "--guild", "77"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml: fact 'bad-one': field 'answer'" in err
+    assert main(["facts", "export", "--guild", "77"]) == 0
+    assert "good-one" not in capsys.readouterr().out
+
+
+def test_without_a_token_run_explains_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    out = capsys.readouterr()
+    assert "DISCORD_TOKEN" in out.out + out.err
+    assert "Traceback" not in out.out + out.err
+
+
+def test_a_bad_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEV_GUILD_ID", "not-a-number")
+    assert main(["ask", "hello"]) == 2
+    assert "DEV_GUILD_ID" in capsys.readouterr().err
