@@ -18,6 +18,7 @@ worst outcome, so every threshold errs towards suggesting.
 from __future__ import annotations
 
 import heapq
+import re
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -76,7 +77,7 @@ KIND_MISMATCH_PENALTY = 30.0
 TEXT_KIND_PENALTY = 20.0
 """A question for a count, person, country, place or medal meets a fact answered in free text."""
 TEXT_KIND_MILD_PENALTY = 8.0
-"""A question for a time, a date or an event meets a fact answered in free text."""
+"""A question for a date or an event meets a fact answered in free text."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
@@ -206,6 +207,7 @@ ANCHORS: dict[str, dict[str, str]] = {
         "italy": "italy",
     },
 }
+_ORDINAL = re.compile(r"^\d+th$")
 GROUPS: dict[str, tuple[str, ...]] = {"couple": ("jason", "laura")}
 """Words that name several people at once ("the Kennys")."""
 IMPLIED_SEX: dict[str, str] = {
@@ -378,6 +380,7 @@ class _Query:
     norm: str = ""
     total: float = 0.0
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+    numbers: frozenset[str] = frozenset()
     unknown: int = 0
 
     def __post_init__(self) -> None:
@@ -385,6 +388,13 @@ class _Query:
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = _anchors_of(self.content)
+        if (
+            self.qtype is QType.PERSON
+            and "win" in self.token_set
+            and not {"rank", "medal"} & self.anchors.keys()
+        ):
+            self.anchors["rank"] = frozenset({"1th"})  # "who won X?" asks for first place
+        self.numbers = frozenset(t for t in self.content if t[0].isdigit())
 
     def weight(self, token: str) -> float:
         return self.weights[token]
@@ -404,6 +414,8 @@ class _Entry:
 def _anchors_of(toks: Iterable[str], *, imply_sex: bool = True) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for t in toks:
+        if _ORDINAL.match(t):
+            found.setdefault("rank", set()).add(t)
         if t in GROUPS:
             found.setdefault("person", set()).update(GROUPS[t])
         hit = _ANCHOR_CLASS.get(t)
@@ -450,7 +462,7 @@ class FactIndex:
                 for cls, values in _anchors_of(content, imply_sex=False).items()
                 if cls != "sex"
                 for value in values
-            )
+            ) + tuple(("number", t) for t in dict.fromkeys(content) if t[0].isdigit())
             phrasings.append(
                 _Phrasing(text, " ".join(sorted(content)), tuple(dict.fromkeys(content)), anchors)
             )
@@ -628,7 +640,9 @@ class FactIndex:
             precision = sum(weight(t) for t in ph.content if t in query.token_set) / p_total
             similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
             unmatched = sum(
-                1 for cls, value in ph.anchors if value not in query.anchors.get(cls, ())
+                1
+                for cls, value in ph.anchors
+                if value not in (query.numbers if cls == "number" else query.anchors.get(cls, ()))
             )
             combined = (
                 W_RECALL * recall_here
@@ -652,7 +666,7 @@ class FactIndex:
                 penalty += MISSING_MEASURE_PENALTY
                 continue
             if not f_values:
-                if cls not in {"sex", "negation"}:
+                if cls not in {"sex", "negation", "rank"}:
                     # A count is only right for the scope it was counted in.
                     penalty += ABSENT_ANCHOR_PENALTY * (2 if qtype is QType.COUNT else 1)
                 continue
@@ -669,7 +683,7 @@ class FactIndex:
             if entry.fact.kind == "text" and "text" not in wanted:
                 penalty += (
                     TEXT_KIND_MILD_PENALTY
-                    if qtype in {QType.TIME, QType.EVENT, QType.DATE}
+                    if qtype in {QType.EVENT, QType.DATE}
                     else TEXT_KIND_PENALTY
                 )
             elif entry.fact.kind not in wanted:

@@ -95,6 +95,20 @@ ORDINAL_UNITS = {
 ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
 
+# Short forms members type, spelled out before anything else.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "jk": ("jason", "kenny"),
+    "lk": ("laura", "kenny"),
+    "og": ("olympic",),
+    "elim": ("elimination",),
+    "w": ("women",),
+    "m": ("men",),
+    "gbr": ("britain",),
+    "ned": ("netherlands",),
+    "mas": ("malaysia",),
+    "jpn": ("japan",),
+}
+
 # Phrases that mean one thing, merged before single-word synonyms apply.
 PHRASES: dict[tuple[str, ...], str] = {
     ("team", "sprint"): "teamsprint",
@@ -114,6 +128,12 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("how", "much"): "howmany",
     ("number", "of"): "howmany",
     ("how", "old"): "age",
+    ("year", "old"): "age",
+    ("years", "old"): "age",
+    ("get", "on"): "finish",
+    ("got", "on"): "finish",
+    ("end", "up"): "finish",
+    ("ended", "up"): "finish",
     ("semi", "final"): "semifinal",
     ("how", "far"): "deficit",
     ("semi", "finals"): "semifinal",
@@ -285,6 +305,11 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["husband", "wife", "spouse", "married"], "spouse"),
     **dict.fromkeys(["kennys", "couple", "pair", "duo"], "couple"),
     **dict.fromkeys(["pts", "pt", "points"], "point"),
+    **dict.fromkeys(["fare", "fared", "result", "results"], "finish"),
+    **dict.fromkeys(["crown", "crowns"], "title"),
+    **dict.fromkeys(["last", "closing"], "final"),
+    **dict.fromkeys(["lad", "lads", "bloke", "blokes"], "men"),
+    **dict.fromkeys(["cropper", "wipeout", "wiped"], "crash"),
     **dict.fromkeys(["yo", "yrs"], "age"),
     **dict.fromkeys(["pos", "posn"], "place"),
     **dict.fromkeys(
@@ -453,6 +478,71 @@ STOPWORDS = frozenset(
         "totally",
         "whole",
         "entire",
+        "proper",
+        "gutted",
+        "random",
+        "remember",
+        "remind",
+        "forgetting",
+        "forget",
+        "forgot",
+        "missed",
+        "miss",
+        "night",
+        "yesterday",
+        "today",
+        "yeah",
+        "yep",
+        "nah",
+        "nope",
+        "right",
+        "reckon",
+        "think",
+        "thought",
+        "guess",
+        "mate",
+        "mates",
+        "lol",
+        "lmao",
+        "haha",
+        "omg",
+        "wow",
+        "btw",
+        "tho",
+        "though",
+        "article",
+        "story",
+        "report",
+        "piece",
+        "stat",
+        "stats",
+        "info",
+        "mean",
+        "meant",
+        "talking",
+        "talk",
+        "now",
+        "apparently",
+        "basically",
+        "literally",
+        "honestly",
+        "seriously",
+        "kinda",
+        "sorta",
+        "gonna",
+        "wanna",
+        "cos",
+        "because",
+        "heard",
+        "hear",
+        "saw",
+        "see",
+        "seen",
+        "watch",
+        "watched",
+        "watching",
+        "tv",
+        "happen",
     ]
 )
 """Words that carry no content. Question words are read separately, by the matcher."""
@@ -514,7 +604,8 @@ def words(text: str) -> list[str]:
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
     text = text.replace("-", " ").replace("'", " ")
-    return _number_words(_TOKEN.findall(text))
+    raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
+    return _number_words(raw)
 
 
 def merge_phrases(tokens: list[str]) -> list[str]:

@@ -85,6 +85,11 @@ class Game:
 # --- rendering -------------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    """ "1 game", "2 games"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _place(rank: int) -> str:
     return MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
 
@@ -205,7 +210,8 @@ def leaderboard_embed(
     top: Sequence[store.ScoreLine], mine: store.ScoreLine | None, scope: str
 ) -> discord.Embed:
     lines = [
-        f"{_place(s.rank)} <@{s.user_id}> — {s.points} pts, {s.correct} right, {s.wins} wins"
+        f"{_place(s.rank)} <@{s.user_id}> — {s.points} pts, {s.correct} right, "
+        f"{_count(s.wins, 'win')}"
         for s in top
     ]
     embed = discord.Embed(
@@ -225,8 +231,13 @@ def leaderboard_embed(
 
 
 @app_commands.guild_only()
-class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia rounds"):
-    """Runs quiz games, one per channel, any number of channels at once."""
+class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_description="Trivia rounds"):
+    """Runs quiz games, one per channel, any number of channels at once.
+
+    The cog is named like its command group because `Bot.remove_cog` takes a group cog's
+    commands out of the tree by the cog's name: under another name, unloading left `/quiz`
+    registered and reloading the extension failed with CommandAlreadyRegistered.
+    """
 
     def __init__(
         self,
@@ -281,9 +292,13 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
             channel = self.bot.get_channel(channel_id)
             if not isinstance(channel, discord.TextChannel | discord.Thread):
                 continue
-            try:
-                if message_id is not None:
+            if message_id is not None:
+                try:
                     await channel.get_partial_message(message_id).edit(view=None)
+                except discord.HTTPException:
+                    # Its buttons stay, and a click on one gets "This question is closed."
+                    log.warning("could not remove the buttons of quiz message %s", message_id)
+            try:
                 await channel.send(INTERRUPTED, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException:
                 log.warning("could not announce the interrupted quiz in %s", channel_id)
@@ -495,7 +510,8 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
         self.games[channel_id] = game
         how = "buttons" if mode == "buttons" else "type your answers"
         await interaction.response.send_message(
-            f"Quiz time! {session.rounds} questions on **{bank.topic}**, {seconds} s each, "
+            f"Quiz time! {_count(session.rounds, 'question')} on **{bank.topic}**, "
+            f"{seconds} s each, "
             f"{how}. Started by {interaction.user.mention}.",
             allowed_mentions=NO_MENTIONS,
         )
@@ -580,8 +596,9 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Trivia ro
             text = f"{target.mention} hasn't played a quiz in this server yet."
         else:
             text = (
-                f"{target.mention}: **{line.points}** points, {line.correct} right answers, "
-                f"{line.games} games, {line.wins} wins (rank #{line.rank} here)."
+                f"{target.mention}: **{line.points}** points, "
+                f"{_count(line.correct, 'right answer')}, {_count(line.games, 'game')}, "
+                f"{_count(line.wins, 'win')} (rank #{line.rank} here)."
             )
         await self._private(interaction, text)
 
