@@ -191,6 +191,7 @@ ANCHORS: dict[str, dict[str, str]] = {
         "prize": "prize",
         "money": "prize",
         "record": "record",
+        "time": "time",
     },
     "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
     "nation": {
