@@ -6,6 +6,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from rich.console import Console
 from rich.panel import Panel
@@ -22,6 +23,11 @@ CONSOLE_USER_ID = 1
 CONSOLE_CHANNEL_ID = 1
 CONSOLE_SECONDS = 30
 DEFAULT_ROUNDS = 5
+QUIZ_ENDINGS: dict[quiz.FinishReason, str] = {
+    "completed": "Quiz over",
+    "stopped": "Quiz stopped",
+    "inactive": f"Quiz stopped after {quiz.INACTIVE_LIMIT} unanswered questions",
+}
 
 HELP = """[bold]Ask anything[/] about Jason and Laura Kenny at the Tokyo 2020 Olympics,
 e.g. [italic]how many golds has jason kenny got?[/]
@@ -83,8 +89,11 @@ class ConsoleSession:
             table.add_row(topic.tag, str(topic.count))
         self.console.print(table)
 
-    def play_quiz(self, args: list[str]) -> None:
-        """A typed-answer quiz: /hint, /skip and /stop work while a question is open."""
+    def play_quiz(self, args: list[str]) -> bool:
+        """A typed-answer quiz: /hint, /skip and /stop work while a question is open.
+
+        Returns False when the player asked to leave the console altogether (/quit, Ctrl-D).
+        """
         rounds = next((int(a) for a in args if a.isdigit()), DEFAULT_ROUNDS)
         topic = next((a for a in args if not a.isdigit()), quiz.DEFAULT_TOPIC)
         try:
@@ -102,44 +111,47 @@ class ConsoleSession:
             )
         except quiz.QuizError as exc:
             self.console.print(f"[red]Can't start that quiz: {exc}.[/] Try /topics.")
-            return
+            return True
         self.console.print(
             f"[bold]Quiz![/] {session.rounds} questions on [bold]{bank.topic}[/], "
             f"{CONSOLE_SECONDS} s each. Type answers; /hint, /skip, /stop."
         )
+        keep_going = True
         while not session.finished:
             q = session.next_question()
             self.console.print(Panel(q.question, title=f"Question {q.number} of {q.total}"))
             result = self._play_question(session)
-            if result is None:
+            if not isinstance(result, quiz.QuestionResult):
+                keep_going = result != "quit"
                 break
+            mine = next((s.points for s in session.standings()), 0)
             self.console.print(
                 f"Answer: [bold]{result.answer}[/] — {result.fact.answer}\n"
-                f"[dim]Score: {sum(s.points for s in session.standings())} points[/]"
+                f"[dim]Score: {mine} points[/]"
             )
-        if session.finished:
-            summary = session.summary()
-            points = summary.standings[0].points if summary.standings else 0
-            right = summary.standings[0].correct if summary.standings else 0
-            self.console.print(
-                f"[bold]Quiz over[/] ({summary.reason}): {points} points, "
-                f"{right} of {summary.questions_asked} right."
-            )
+        summary = session.summary()
+        me = summary.standings[0] if summary.standings else None
+        self.console.print(
+            f"[bold]{QUIZ_ENDINGS[summary.reason]}[/]: {me.points if me else 0} points, "
+            f"{me.correct if me else 0} of {summary.questions_asked} right."
+        )
+        return keep_going
 
-    def _play_question(self, session: quiz.QuizSession) -> quiz.QuestionResult | None:
-        """Read guesses until the question closes; None if the player stopped the quiz."""
+    def _play_question(
+        self, session: quiz.QuizSession
+    ) -> quiz.QuestionResult | Literal["stop", "quit"]:
+        """Read guesses until the question closes, or the player stops the quiz or quits."""
         while True:
             try:
                 guess = self.read("[bold green]answer[/]").strip()
             except (EOFError, KeyboardInterrupt):
-                guess = "/stop"
-            if guess in {"/stop", "/quit"}:
+                guess = "/quit"
+            if guess.lower() in {"/stop", "/quit", "/exit", "/q"}:
                 session.stop(CONSOLE_USER_ID, is_moderator=True)
-                self.console.print("Quiz stopped.")
-                return None
-            if guess == "/skip":
+                return "stop" if guess.lower() == "/stop" else "quit"
+            if guess.lower() == "/skip":
                 return session.skip(CONSOLE_USER_ID, is_moderator=True)
-            if guess == "/hint":
+            if guess.lower() == "/hint":
                 self.console.print(f"Hint: {session.hint()}")
                 continue
             outcome = session.answer_text(CONSOLE_USER_ID, guess)
@@ -151,6 +163,8 @@ class ConsoleSession:
                 return session.close_question("timeout")
             if isinstance(outcome, quiz.NotCorrect):
                 self.console.print("Not quite — try again, or /hint, /skip.")
+            elif isinstance(outcome, quiz.Ignored) and outcome.reason == "too long":
+                self.console.print(f"[dim]Keep answers under {quiz.MAX_GUESS_CHARS} characters.[/]")
 
     def handle(self, line: str) -> bool:
         """Handle one line; returns False when the session should end."""
@@ -165,7 +179,7 @@ class ConsoleSession:
             if command == "help":
                 self.console.print(Panel(HELP, title="Kenny trivia bot", border_style="cyan"))
             elif command == "quiz":
-                self.play_quiz(args)
+                return self.play_quiz(args)
             elif command == "topics":
                 self.topics()
             else:

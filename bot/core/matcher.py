@@ -18,9 +18,9 @@ worst outcome, so every threshold errs towards suggesting.
 from __future__ import annotations
 
 import heapq
-import re
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -44,12 +44,12 @@ MAX_QUERY_CHARS = 500
 """Only the start of a very long message is read; a question is never this long."""
 MAX_CONTENT_TOKENS = 30
 """A message with more meaningful words than this is chatter, not a question."""
-CANDIDATES = 40
+CANDIDATES = 30
 """How many facts the index hands on to full scoring."""
 COMMON_TOKEN_SHARE = 0.05
 """Tokens in more than this share of the facts (and > COMMON_TOKEN_MIN) don't pick candidates."""
 COMMON_TOKEN_MIN = 200
-GROW_LIMIT = 1000
+GROW_LIMIT = 300
 """Once this many facts share a word with the question, commoner words only re-rank them."""
 FALLBACK_SCAN = 400
 """How many facts a question made only of common words may look at."""
@@ -627,18 +627,20 @@ class FactIndex:
         return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
     def _score(self, entry: _Entry, query: _Query) -> Candidate:
-        weight = query.weight
-        recall = sum(weight(t) for t in query.content if t in entry.vocab) / query.total
+        w = query.weights
+        recall = sum(w[t] for t in query.content if t in entry.vocab) / query.total
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        explained = [t for t in query.content if t in entry.answer_vocab]
+        answered = frozenset(t for t in query.content if t in entry.answer_vocab)
+        answered_weight = sum(w[t] for t in answered)
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
         for ph in entry.phrasings:
-            own = sum(weight(t) for t in query.content if t in ph.content or t in explained)
+            shared = [t for t in ph.content if t in query.token_set]
+            own = answered_weight + sum(w[t] for t in shared if t not in answered)
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
-            p_total = sum(weight(t) for t in ph.content) or 1.0
-            precision = sum(weight(t) for t in ph.content if t in query.token_set) / p_total
+            p_total = sum(w[t] for t in ph.content) or 1.0
+            precision = sum(w[t] for t in shared) / p_total
             similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
             unmatched = sum(
                 1

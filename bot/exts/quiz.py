@@ -290,7 +290,9 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         await self.bot.wait_until_ready()
         for channel_id, message_id in games:
             channel = self.bot.get_channel(channel_id)
-            if not isinstance(channel, discord.TextChannel | discord.Thread):
+            if not isinstance(
+                channel, discord.TextChannel | discord.Thread | discord.VoiceChannel
+            ):  # gone, or not a place for quizzes
                 continue
             if message_id is not None:
                 try:
@@ -459,8 +461,12 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         mode: Literal["buttons", "typed"] = "buttons",
         seconds: app_commands.Range[int, core.MIN_SECONDS, core.MAX_SECONDS] = 20,
     ) -> None:
-        assert interaction.guild_id is not None and interaction.channel is not None
-        channel_id = interaction.channel.id
+        assert interaction.guild_id is not None  # the group is guild-only
+        channel = interaction.channel
+        if not isinstance(channel, discord.abc.Messageable):  # a forum or a category
+            await self._private(interaction, "Quizzes run in text channels and threads.")
+            return
+        channel_id = channel.id
         if channel_id in self.registry:
             await self._private(interaction, ALREADY_RUNNING)
             return
@@ -506,7 +512,7 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         except BaseException:
             self.registry.end(channel_id)  # don't leave the channel blocked
             raise
-        game = Game(game_id, session, interaction.channel, interaction.guild_id)  # type: ignore[arg-type]
+        game = Game(game_id, session, channel, interaction.guild_id)
         self.games[channel_id] = game
         how = "buttons" if mode == "buttons" else "type your answers"
         await interaction.response.send_message(

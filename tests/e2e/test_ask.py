@@ -55,31 +55,44 @@ def message_writes(fake: FakeDiscord) -> Iterator[tuple[str, JSON]]:
         where = f"{req.method} {req.path}"
         if any(req.method == m and re.fullmatch(p, req.path) for m, p in _MESSAGE_WRITES):
             yield where, req.json or {}
-        elif req.method == "POST" and re.fullmatch(_CALLBACK, req.path):
-            if (req.json or {}).get("type") in _MESSAGE_CALLBACKS:
-                yield where, req.json.get("data") or {}
+        elif (
+            req.method == "POST"
+            and re.fullmatch(_CALLBACK, req.path)
+            and req.json.get("type") in _MESSAGE_CALLBACKS
+        ):
+            yield where, req.json.get("data") or {}
 
 
 def pings_nobody(allowed_mentions: JSON | None) -> bool:
     """allowed_mentions parse [] (no @everyone, roles or users), and no reply ping."""
     am = allowed_mentions or {}
-    return (am.get("parse") == [] and not am.get("users") and not am.get("roles")
-            and not am.get("replied_user"))
+    return (
+        am.get("parse") == []
+        and not am.get("users")
+        and not am.get("roles")
+        and not am.get("replied_user")
+    )
 
 
 def assert_nobody_pinged(fake: FakeDiscord) -> None:
-    pinging = [(where, body.get("allowed_mentions")) for where, body in message_writes(fake)
-               if not pings_nobody(body.get("allowed_mentions"))]
+    pinging = [
+        (where, body.get("allowed_mentions"))
+        for where, body in message_writes(fake)
+        if not pings_nobody(body.get("allowed_mentions"))
+    ]
     assert not pinging, f"messages that may ping: {pinging}"
 
 
 def embed_size(embed: JSON) -> int:
     """Characters Discord counts against the 6,000 limit of a message's embeds."""
     fields = embed.get("fields") or []
-    return (len(embed.get("title") or "") + len(embed.get("description") or "")
-            + len((embed.get("footer") or {}).get("text") or "")
-            + len((embed.get("author") or {}).get("name") or "")
-            + sum(len(f["name"]) + len(f["value"]) for f in fields))
+    return (
+        len(embed.get("title") or "")
+        + len(embed.get("description") or "")
+        + len((embed.get("footer") or {}).get("text") or "")
+        + len((embed.get("author") or {}).get("name") or "")
+        + sum(len(f["name"]) + len(f["value"]) for f in fields)
+    )
 
 
 def assert_within_discord_limits(message: JSON) -> None:
@@ -104,15 +117,17 @@ def replies(reply: JSON, message: JSON) -> bool:
 def replies_to(fake: FakeDiscord, message: JSON) -> list[JSON]:
     """The bot's replies to a message."""
     channel = fake.channels[int(message["channel_id"])]
-    return [m for m in fake.messages_in(channel)
-            if int(m["author"]["id"]) == fake.bot.id and replies(m, message)]
+    return [
+        m
+        for m in fake.messages_in(channel)
+        if int(m["author"]["id"]) == fake.bot.id and replies(m, message)
+    ]
 
 
 async def ask_by_mention(world: World, channel: Channel, user: User, text: str) -> JSON:
     """`user` mentions the bot with `text`; returns the bot's reply."""
     sent = await world.fake.send_message(channel, user, mention(world, text))
-    return await world.fake.wait_for_message(channel=channel,
-                                             predicate=lambda m: replies(m, sent))
+    return await world.fake.wait_for_message(channel=channel, predicate=lambda m: replies(m, sent))
 
 
 async def still_answering(world: World, channel: Channel) -> JSON:
@@ -172,8 +187,10 @@ def _no_message_can_ping(world: World) -> Iterator[None]:
 
 
 @pytest.mark.parametrize(
-    "bot_settings", [{"message_content": True}, {"message_content": False}],
-    indirect=True, ids=["message-content-on", "message-content-off"],
+    "bot_settings",
+    [{"message_content": True}, {"message_content": False}],
+    indirect=True,
+    ids=["message-content-on", "message-content-off"],
 )
 async def test_bot_identifies_with_only_the_intents_it_needs(
     world: World, bot_settings: Settings
@@ -223,8 +240,9 @@ async def test_a_direct_message_is_answered(world: World) -> None:
 
 
 async def test_slash_ask_answers_publicly_quoting_the_question(world: World) -> None:
-    ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                {"question": "who won keirin bronze?"})
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": "who won keirin bronze?"}
+    )
     body = await ix.response()
     assert body["type"] == 4  # answered in the interaction callback, not deferred
     assert not ix.ephemeral
@@ -236,8 +254,9 @@ async def test_slash_ask_answers_publicly_quoting_the_question(world: World) -> 
 
 
 async def test_slash_ask_declines_privately(world: World) -> None:
-    ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                {"question": GIBBERISH})
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": GIBBERISH}
+    )
     body = await ix.response()
     assert ix.ephemeral
     assert body["data"]["embeds"][0]["description"].startswith(DONT_KNOW)
@@ -298,8 +317,9 @@ async def test_clicking_a_suggestion_answers_in_place(world: World) -> None:
 async def test_clicking_a_suggestion_of_a_private_slash_ask_answers_in_place(
     world: World,
 ) -> None:
-    ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                {"question": NEAR_MISS})
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": NEAR_MISS}
+    )
     await ix.response()
     assert ix.ephemeral and ix.original is not None
 
@@ -332,8 +352,9 @@ async def test_suggestion_buttons_are_disabled_when_they_time_out(
     if via == "mention":
         message = await ask_by_mention(world, world.channel, world.alice, NEAR_MISS)
     else:
-        ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                    {"question": NEAR_MISS})
+        ix = await world.fake.slash(
+            world.guild, world.channel, world.alice, "ask", {"question": NEAR_MISS}
+        )
         await ix.response()
         assert ix.original is not None
         message = ix.original
@@ -354,12 +375,14 @@ async def test_suggestion_buttons_are_disabled_when_they_time_out(
 async def test_mentions_in_questions_never_ping_anyone(world: World) -> None:
     fake = world.fake
     everyone = await ask_by_mention(world, world.channel, world.alice, f"@everyone {ANSWERABLE}")
-    role = await ask_by_mention(world, world.channel, world.alice,
-                                f"{world.mod_role.mention} {NEAR_MISS}")
+    role = await ask_by_mention(
+        world, world.channel, world.alice, f"{world.mod_role.mention} {NEAR_MISS}"
+    )
     await (await fake.click(role, world.alice, button_ids(role)[0])).response()
     for question in ("@everyone who won keirin bronze?", f"@here {world.mod_role.mention} ?"):
-        ix = await fake.slash(world.guild, world.channel, world.alice, "ask",
-                              {"question": question})
+        ix = await fake.slash(
+            world.guild, world.channel, world.alice, "ask", {"question": question}
+        )
         assert pings_nobody((await ix.response())["data"]["allowed_mentions"])
     assert footer(everyone) == "fact jason-gold-count"
 
@@ -371,8 +394,13 @@ async def test_mentions_around_a_question_do_not_change_the_answer(world: World)
     role, bob = world.mod_role.mention, world.bob.mention
     reply = await ask_by_mention(world, world.channel, world.alice, f"{bob} {role} {ANSWERABLE}")
     assert footer(reply) == "fact jason-gold-count"
-    ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                {"question": f"{role} {world.channel.mention} who won keirin bronze?"})
+    ix = await world.fake.slash(
+        world.guild,
+        world.channel,
+        world.alice,
+        "ask",
+        {"question": f"{role} {world.channel.mention} who won keirin bronze?"},
+    )
     assert (await ix.response())["data"]["embeds"][0]["footer"]["text"] == "fact keirin-bronze"
 
 
@@ -407,14 +435,14 @@ async def test_a_mention_logs_no_error(world: World, caplog: pytest.LogCaptureFi
 # --------------------------------------------------------------------------- cooldown
 
 
-@pytest.mark.parametrize("bot_settings", [{"ask_cooldown_rate": 2}], indirect=True,
-                         ids=["rate-2"])
+@pytest.mark.parametrize("bot_settings", [{"ask_cooldown_rate": 2}], indirect=True, ids=["rate-2"])
 async def test_asking_too_quickly_gets_a_private_note(world: World) -> None:
     fake = world.fake
 
     async def slash_ask(user: User) -> Any:
-        ix = await fake.slash(world.guild, world.channel, user, "ask",
-                              {"question": "who won keirin bronze?"})
+        ix = await fake.slash(
+            world.guild, world.channel, user, "ask", {"question": "who won keirin bronze?"}
+        )
         await ix.response()
         return ix
 
@@ -440,18 +468,22 @@ async def test_an_error_in_slash_ask_is_reported_privately_and_the_bot_carries_o
     world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     fail_next_match(monkeypatch, world)
-    ix = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                {"question": ANSWERABLE})
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": ANSWERABLE}
+    )
     body = await ix.response()
     assert ix.ephemeral
     assert body["data"]["content"].startswith(SOMETHING_WENT_WRONG)
-    assert any(r.levelno == logging.ERROR and "error in /ask" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        r.levelno == logging.ERROR and "error in /ask" in r.getMessage() for r in caplog.records
+    )
 
-    again = await world.fake.slash(world.guild, world.channel, world.alice, "ask",
-                                   {"question": ANSWERABLE})
+    again = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": ANSWERABLE}
+    )
     assert (await again.response())["data"]["embeds"][0]["footer"]["text"] == (
-        "fact jason-gold-count")
+        "fact jason-gold-count"
+    )
 
 
 async def test_an_error_answering_a_mention_is_reported_and_the_bot_carries_on(
