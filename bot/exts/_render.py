@@ -37,7 +37,7 @@ def source_text(fact: Fact) -> str | None:
     if fact.source is not None:
         date = f"{fact.source.date.day} {fact.source.date:%B %Y}"
         credit = f"\n— *{clip(fact.source.title, 60)}*, {date}"
-    # The quote gets what the credit leaves: a fixed allowance overflowed with long titles.
+    # The quote gets the room the credit leaves (a fixed allowance overflowed the field).
     return f"> {clip(fact.quote, EMBED_FIELD_LIMIT - len('> ') - len(credit))}{credit}"
 
 
