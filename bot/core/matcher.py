@@ -354,8 +354,16 @@ class MatchResult:
 class _Phrasing:
     text: str
     norm: str  # content tokens, sorted: fuzz.ratio on these is token_sort_ratio, done once
-    content: tuple[str, ...]
-    anchors: tuple[tuple[str, str], ...]
+    tokens: frozenset[str]
+    keys: frozenset[str]  # its key terms as "class:value", numbers as "number:7"
+    weight: float = 0.0  # sum of its tokens' weights, valid while weight_version is current
+    weight_version: int = -1
+
+
+def _keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:
+    """Key terms in one set, so that "which of the phrasing's are missing" is one difference."""
+    found = {f"{cls}:{v}" for cls, values in anchors.items() if cls != "sex" for v in values}
+    return frozenset(found | {f"number:{n}" for n in numbers})
 
 
 class _WeightMemo(dict[str, float]):
@@ -381,7 +389,7 @@ class _Query:
     norm: str = ""
     total: float = 0.0
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
-    numbers: frozenset[str] = frozenset()
+    keys: frozenset[str] = frozenset()
     unknown: int = 0
 
     def __post_init__(self) -> None:
@@ -395,7 +403,7 @@ class _Query:
             and not {"rank", "medal"} & self.anchors.keys()
         ):
             self.anchors["rank"] = frozenset({"1th"})  # "who won X?" asks for first place
-        self.numbers = frozenset(t for t in self.content if t[0].isdigit())
+        self.keys = _keys(self.anchors, (t for t in self.content if t[0].isdigit()))
 
     def weight(self, token: str) -> float:
         return self.weights[token]
@@ -439,6 +447,7 @@ class FactIndex:
     _hidden: dict[int, set[str]] = field(default_factory=dict)
     _vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
     _live: int = 0
+    _version: int = 0  # bumped by every change; token weights depend on the whole index
     _names: set[str] = field(default_factory=lambda: set(_ANCHOR_CLASS))
 
     @classmethod
@@ -458,15 +467,10 @@ class FactIndex:
         for text in fact.all_questions:
             toks = tokens(text)
             content = content_tokens(toks)
-            anchors = tuple(
-                (cls, value)
-                for cls, values in _anchors_of(content, imply_sex=False).items()
-                if cls != "sex"
-                for value in values
-            ) + tuple(("number", t) for t in dict.fromkeys(content) if t[0].isdigit())
-            phrasings.append(
-                _Phrasing(text, " ".join(sorted(content)), tuple(dict.fromkeys(content)), anchors)
+            keys = _keys(
+                _anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
             )
+            phrasings.append(_Phrasing(text, " ".join(sorted(content)), frozenset(content), keys))
             vocab.update(content)
         answer_vocab = frozenset(content_tokens(tokens(fact.answer))).union(
             t for tag in fact.tags for t in content_tokens(tokens(tag))
@@ -495,6 +499,7 @@ class FactIndex:
             else:
                 posting.add(doc)
         self._live += 1
+        self._version += 1
 
     def remove(self, key: tuple[int, str]) -> Fact | None:
         """Remove a fact by (scope, id); returns it, or None if it was not indexed."""
@@ -508,6 +513,7 @@ class FactIndex:
             if posting is not None:
                 posting.discard(doc)
         self._live -= 1
+        self._version += 1
         return entry.fact
 
     def hide(self, guild_id: int, fact_id: str) -> None:
@@ -590,12 +596,26 @@ class FactIndex:
             _WeightMemo(self._weight),
             unknown=sum(1 for t in content if t not in self._postings),
         )
-        scored: list[Candidate] = []
+        # A cheap upper bound first (perfect precision and similarity), so that candidates
+        # that cannot reach the top three are never scored phrasing by phrasing.
+        bounded: list[tuple[float, float, float, _Entry]] = []
         for doc in self._candidates(query):
             entry = self._entries[doc]
-            if self._visible(entry.fact, guild_id):
-                scored.append(self._score(entry, query))
-        scored.sort(key=lambda c: c.score, reverse=True)
+            if not self._visible(entry.fact, guild_id):
+                continue
+            recall = sum(query.weights[t] for t in query.content if t in entry.vocab) / query.total
+            penalty = self._penalties(entry, query.anchors, query.qtype)
+            penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
+            bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
+            if bound >= SUGGEST_THRESHOLD:
+                bounded.append((bound, recall, penalty, entry))
+        bounded.sort(key=lambda b: b[0], reverse=True)
+        scored: list[Candidate] = []
+        for bound, recall, penalty, entry in bounded:
+            if len(scored) >= MAX_SUGGESTIONS and bound <= scored[MAX_SUGGESTIONS - 1].score:
+                break
+            scored.append(self._score(entry, query, recall, penalty))
+            scored.sort(key=lambda c: c.score, reverse=True)
         return self._decide(question, scored)
 
     def _candidates(self, query: _Query) -> list[int]:
@@ -626,27 +646,25 @@ class FactIndex:
             return list(acc)
         return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
-    def _score(self, entry: _Entry, query: _Query) -> Candidate:
+    def _score(self, entry: _Entry, query: _Query, recall: float, penalty: float) -> Candidate:
+        """Score a candidate by its best phrasing; recall and penalties come computed."""
         w = query.weights
-        recall = sum(w[t] for t in query.content if t in entry.vocab) / query.total
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        answered = frozenset(t for t in query.content if t in entry.answer_vocab)
+        answered = query.token_set & entry.answer_vocab
         answered_weight = sum(w[t] for t in answered)
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
         for ph in entry.phrasings:
-            shared = [t for t in ph.content if t in query.token_set]
-            own = answered_weight + sum(w[t] for t in shared if t not in answered)
+            shared = ph.tokens & query.token_set
+            own = answered_weight + sum(w[t] for t in shared - answered)
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
-            p_total = sum(w[t] for t in ph.content) or 1.0
-            precision = sum(w[t] for t in shared) / p_total
+            if ph.weight_version != self._version:
+                ph.weight = sum(self._weight(t) for t in ph.tokens) or 1.0
+                ph.weight_version = self._version
+            precision = sum(w[t] for t in shared) / ph.weight
             similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
-            unmatched = sum(
-                1
-                for cls, value in ph.anchors
-                if value not in (query.numbers if cls == "number" else query.anchors.get(cls, ()))
-            )
+            unmatched = len(ph.keys - query.keys)
             combined = (
                 W_RECALL * recall_here
                 + W_PRECISION * precision
@@ -655,10 +673,7 @@ class FactIndex:
             )
             if combined > best_p:
                 best_p, best_phrasing = combined, ph
-        score = 100.0 * best_p
-        score -= self._penalties(entry, query.anchors, query.qtype)
-        score -= UNKNOWN_TOKEN_PENALTY * query.unknown
-        return Candidate(entry.fact, round(score, 2), best_phrasing.text)
+        return Candidate(entry.fact, round(100.0 * best_p - penalty, 2), best_phrasing.text)
 
     @staticmethod
     def _penalties(entry: _Entry, q_anchors: dict[str, frozenset[str]], qtype: QType) -> float:
