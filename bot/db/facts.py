@@ -472,7 +472,7 @@ async def removed_facts(session: AsyncSession, guild_id: int) -> list[Fact]:
         .options(selectinload(FactRow.phrasings))
     )
     facts = [row_to_fact(r) for r in own]
-    live_own = select(FactRow.slug).where(FactRow.guild_id == guild_id)
+    own_ids = select(FactRow.slug).where(FactRow.guild_id == guild_id)
     hidden = await session.scalars(
         select(FactRow)
         .join(
@@ -482,7 +482,7 @@ async def removed_facts(session: AsyncSession, guild_id: int) -> list[Fact]:
         .where(
             FactRow.guild_id == GLOBAL_SCOPE,
             FactRow.deleted_at.is_(None),
-            FactRow.slug.not_in(live_own),
+            FactRow.slug.not_in(own_ids),
         )
         .options(selectinload(FactRow.phrasings))
     )

@@ -1,0 +1,623 @@
+"""Moderators manage a server's facts from Discord: `/fact add|edit|remove|restore|show|list|
+history|import|export|suggest|review`, through the fake Discord.
+
+Every test also checks, when it ends, that nothing the bot posted or edited could ping anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.core.facts import ANSWER_KINDS, Fact, parse_fact_text
+from bot.core.moderation import MAX_IMPORT_BYTES
+from bot.db import facts as store
+from tests.e2e.conftest import World
+from tests.fakediscord import Guild, Interaction, Perm, User
+
+JSON = dict[str, Any]
+
+FISH_QUESTION = "What is the name of the office goldfish?"
+FISH_ANSWER = "The office goldfish is called Bubbles."
+BUNDLED_QUESTION = "How many Olympic gold medals has Jason Kenny won?"
+NOT_MODERATOR = "Only moderators"
+
+_MESSAGE_WRITES = (
+    ("POST", r"/channels/\d+/messages"),
+    ("PATCH", r"/channels/\d+/messages/\d+"),
+    ("POST", r"/webhooks/\d+/[^/]+"),
+    ("PATCH", r"/webhooks/\d+/[^/]+/messages/[^/]+"),
+)
+_CALLBACK = r"/interactions/\d+/[^/]+/callback"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _message_bodies(world: World) -> Iterator[tuple[str, JSON]]:
+    for req in world.fake.requests:
+        where = f"{req.method} {req.path}"
+        if any(req.method == m and re.fullmatch(p, req.path) for m, p in _MESSAGE_WRITES):
+            yield where, req.json or {}
+        elif (
+            req.method == "POST"
+            and re.fullmatch(_CALLBACK, req.path)
+            and (req.json or {}).get("type") in (4, 7)
+        ):
+            yield where, req.json.get("data") or {}
+
+
+@pytest.fixture(autouse=True)
+def _no_message_can_ping(world: World) -> Iterator[None]:
+    yield
+    pinging = [
+        (where, body.get("allowed_mentions"))
+        for where, body in _message_bodies(world)
+        if (body.get("allowed_mentions") or {}).get("parse") != []
+        or (body.get("allowed_mentions") or {}).get("users")
+        or (body.get("allowed_mentions") or {}).get("roles")
+    ]
+    assert not pinging, f"messages that may ping: {pinging}"
+
+
+def text(message: JSON | None) -> str:
+    """A message's content and embeds as one lowercase string."""
+    if not message:
+        return ""
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        parts += [f"{f['name']} {f['value']}" for f in embed.get("fields") or []]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(parts).lower()
+
+
+def button_ids(message: JSON) -> list[str]:
+    return [c["custom_id"] for row in message["components"] for c in row["components"]]
+
+
+async def slash(
+    world: World,
+    user: User,
+    command: str,
+    options: dict[str, Any] | None = None,
+    *,
+    guild: Guild | None = None,
+) -> Interaction:
+    guild = guild or world.guild
+    channel = world.channel if guild is world.guild else world.other_guild_channel
+    return await world.fake.slash(guild, channel, user, command, options or {})
+
+
+async def reply(ix: Interaction) -> JSON:
+    """The message the bot answered an interaction with (after a defer: the follow-up)."""
+    await ix.response()
+    await ix.wait_for(lambda i: i.original is not None and not i.original["flags"] & (1 << 7))
+    assert ix.original is not None
+    return ix.original
+
+
+async def ask(world: World, question: str, *, guild: Guild | None = None) -> str:
+    ix = await slash(world, world.alice, "ask", {"question": question}, guild=guild)
+    return text((await ix.response())["data"])
+
+
+async def add_fact(world: World, user: User, **options: str) -> Interaction:
+    return await slash(world, user, "fact add", options)
+
+
+async def server_facts(world: World, guild: Guild | None = None) -> list[Fact]:
+    async with world.app.sessions() as session:
+        return await store.list_facts(session, scope=(guild or world.guild).id)
+
+
+async def add_fish(world: World) -> Fact:
+    """The moderator adds a fact nothing else is close to; returns it as stored."""
+    ix = await add_fact(
+        world,
+        world.mod,
+        question=FISH_QUESTION,
+        answer=FISH_ANSWER,
+        accept="Bubbles",
+        tags="office; pets",
+    )
+    assert "saved as" in text(await reply(ix))
+    (fact,) = [f for f in await server_facts(world) if f.question == FISH_QUESTION]
+    return fact
+
+
+async def confirm(world: World, ix: Interaction, user: User, custom_id: str) -> Interaction:
+    """Click a button on the message an interaction answered, and wait for the bot's answer."""
+    message = await reply(ix)
+    click = await world.fake.click(message, user, custom_id)
+    await click.response()
+    return click
+
+
+async def edited(click: Interaction, words: str) -> str:
+    """Wait until the clicked message says `words`; returns its text."""
+    await click.wait_for(lambda i: words in text(i.original))
+    return text(click.original)
+
+
+# --------------------------------------------------------------------------- who may do what
+
+
+async def test_a_member_who_is_not_a_moderator_cannot_add_a_fact(world: World) -> None:
+    ix = await add_fact(world, world.alice, question=FISH_QUESTION, answer=FISH_ANSWER)
+    body = (await ix.response())["data"]
+    assert ix.ephemeral
+    assert NOT_MODERATOR.lower() in text(body)
+    assert await server_facts(world) == []
+    assert "bubbles" not in await ask(world, FISH_QUESTION)
+
+
+MODERATOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [
+    ("fact edit", {"id": "jason-gold-count"}),
+    ("fact list", {}),
+    ("fact show", {"id": "jason-gold-count"}),
+    ("fact remove", {"id": "jason-gold-count"}),
+    ("fact restore", {"id": "jason-gold-count"}),
+    ("fact history", {"id": "jason-gold-count"}),
+    ("fact export", {}),
+    ("fact review", {}),
+    ("fact import", {"file": ("facts.yaml", b"facts: []")}),
+]
+
+
+async def test_every_moderator_command_refuses_other_members_privately(world: World) -> None:
+    for command, options in MODERATOR_COMMANDS:
+        ix = await slash(world, world.alice, command, options)
+        assert NOT_MODERATOR.lower() in text((await ix.response())["data"]), command
+        assert ix.ephemeral, command
+    assert "jason kenny has won seven" in await ask(world, BUNDLED_QUESTION)
+    async with world.app.sessions() as session:
+        assert await store.history(session, world.guild.id, "jason-gold-count") == []
+
+
+async def test_the_fact_commands_are_not_hidden_from_members(world: World) -> None:
+    # /fact suggest is for everyone, and the moderator role needs the rest, so Discord must not
+    # hide the group behind Manage Server: the bot checks every command itself.
+    (fact_cmd,) = [c for c in world.fake.guild_commands[world.guild.id] if c["name"] == "fact"]
+    assert fact_cmd["default_member_permissions"] is None
+    (add,) = [o for o in fact_cmd["options"] if o["name"] == "add"]
+    (kind,) = [o for o in add["options"] if o["name"] == "kind"]
+    assert [c["value"] for c in kind["choices"]] == list(ANSWER_KINDS)
+    assert not kind.get("required")
+
+
+async def test_a_member_with_the_moderator_role_can_manage_facts(world: World) -> None:
+    ix = await slash(world, world.mod, "config moderator-role", {"role": world.mod_role})
+    await ix.response()
+    world.fake.add_member(world.guild, world.bob, roles=[world.mod_role])
+    ix = await add_fact(world, world.bob, question=FISH_QUESTION, answer=FISH_ANSWER)
+    assert "saved as" in text(await reply(ix))
+    (fact,) = await server_facts(world)
+    assert "bubbles" in await ask(world, FISH_QUESTION)
+    async with world.app.sessions() as session:
+        (entry,) = await store.history(session, world.guild.id, fact.id)
+    assert (entry.action, entry.actor_id) == ("add", world.bob.id)
+
+
+async def test_buttons_check_the_moderator_again_when_clicked(world: World) -> None:
+    ix = await slash(world, world.mod, "config moderator-role", {"role": world.mod_role})
+    await ix.response()
+    world.fake.add_member(world.guild, world.bob, roles=[world.mod_role])
+    ix = await slash(world, world.bob, "fact remove", {"id": "jason-gold-count"})
+    message = await reply(ix)
+    assert button_ids(message) == ["fact:confirm", "fact:cancel"]
+    # someone else cannot click the moderator's buttons
+    other = await world.fake.click(message, world.alice, "fact:confirm")
+    assert "belong to the member" in text((await other.response())["data"])
+    # the role is taken away while the question is open
+    world.fake.add_member(world.guild, world.bob)
+    click = await world.fake.click(message, world.bob, "fact:confirm")
+    assert NOT_MODERATOR.lower() in text((await click.response())["data"])
+    assert "jason kenny has won seven" in await ask(world, BUNDLED_QUESTION)
+
+
+# --------------------------------------------------------------------------- add
+
+
+async def test_a_new_fact_is_answered_at_once_in_its_server_only(world: World) -> None:
+    fact = await add_fish(world)
+    assert fact.id == "what-is-name-of-office-goldfish"
+    assert fact.accept == ("Bubbles",)
+    assert fact.scope == world.guild.id
+    assert FISH_ANSWER.lower() in await ask(world, FISH_QUESTION)
+    assert FISH_ANSWER.lower() in await ask(world, "whats the office goldfish called")
+
+    await world.bot.tree.sync()  # commands everywhere, as `python -m bot sync` does
+    elsewhere = await ask(world, FISH_QUESTION, guild=world.other_guild)
+    assert "bubbles" not in elsewhere
+    assert "don't know" in elsewhere
+    # quizzes draw on the server's facts with accepted answers, in that server only
+    assert fact in list(world.app.index.facts(world.guild.id))
+    assert fact not in list(world.app.index.facts(world.other_guild.id))
+
+
+async def test_an_invalid_fact_names_every_bad_field_and_saves_nothing(world: World) -> None:
+    ix = await add_fact(
+        world,
+        world.mod,
+        question="Cat?",
+        answer="Sprocket.",
+        tags="a; b; c; d; e; f; g; h; i; j; k",
+        accept="x" * 101,
+    )
+    body = (await ix.response())["data"]
+    assert ix.ephemeral
+    said = text(body)
+    assert "nothing was saved" in said
+    assert "question**: must be 5–300 characters (yours has 4)" in said
+    assert "tags**: at most 10 tags (you gave 11)" in said
+    assert "accept**: each accepted answer must be at most 100 characters" in said
+    assert "answer" not in said.replace("accepted answer", "")
+    assert await server_facts(world) == []
+
+
+async def test_a_near_duplicate_asks_first_and_cancel_saves_nothing(world: World) -> None:
+    ix = await add_fact(world, world.mod, question=BUNDLED_QUESTION, answer="Lots.")
+    message = await reply(ix)
+    assert ix.ephemeral
+    assert "jason-gold-count" in text(message)
+    assert button_ids(message) == ["fact:confirm", "fact:cancel"]
+    labels = [c["label"] for row in message["components"] for c in row["components"]]
+    assert labels == ["Save anyway", "Cancel"]
+
+    click = await world.fake.click(message, world.mod, "fact:cancel")
+    assert "nothing was changed" in text((await click.response())["data"])
+    assert await server_facts(world) == []
+
+
+async def test_a_near_duplicate_is_saved_when_the_moderator_insists(world: World) -> None:
+    ix = await add_fact(world, world.mod, question=BUNDLED_QUESTION, answer="Lots.")
+    click = await confirm(world, ix, world.mod, "fact:confirm")
+    said = await edited(click, "saved as")
+    (fact,) = await server_facts(world)
+    assert f"`{fact.id}`" in said
+    assert fact.id != "jason-gold-count"  # a new id: the bundled fact stays as it is
+    assert fact.kind == "number"  # "how many" asks for a number
+    assert click.original is not None and click.original["components"] == []
+
+
+async def test_the_duplicate_question_times_out_without_saving(world: World) -> None:
+    cog = world.bot.get_cog("FactsCog")
+    assert type(cog).__name__ == "FactsCog"  # the extension's own copy of the class
+    cog.confirm_timeout = 0.2  # type: ignore[attr-defined]
+    ix = await add_fact(world, world.mod, question=BUNDLED_QUESTION, answer="Lots.")
+    await ix.wait_for(lambda i: "timed out" in text(i.original), timeout=5)
+    assert ix.original is not None
+    assert all(c["disabled"] for row in ix.original["components"] for c in row["components"])
+    assert await server_facts(world) == []
+
+
+# --------------------------------------------------------------------------- remove, restore, edit
+
+
+async def test_remove_restore_and_history_of_a_server_fact(world: World) -> None:
+    fact = await add_fish(world)
+
+    ix = await slash(world, world.mod, "fact remove", {"id": fact.id})
+    click = await confirm(world, ix, world.mod, "fact:confirm")
+    await edited(click, "removed")
+    assert "bubbles" not in await ask(world, FISH_QUESTION)
+    assert await server_facts(world) == []  # marked deleted, not answered ...
+    async with world.app.sessions() as session:
+        assert [f.id for f in await store.removed_facts(session, world.guild.id)] == [fact.id]
+
+    ix = await slash(world, world.mod, "fact restore", {"id": fact.id})
+    assert "restored" in text(await reply(ix))
+    assert FISH_ANSWER.lower() in await ask(world, FISH_QUESTION)
+
+    ix = await slash(world, world.mod, "fact restore", {"id": fact.id})
+    assert "not removed" in text(await reply(ix))
+
+    ix = await slash(world, world.mod, "fact history", {"id": fact.id})
+    history = text(await reply(ix))
+    assert ix.ephemeral
+    assert "3 changes" in history
+    lines = [line for line in history.splitlines() if "<@" in line]
+    assert ["restored" in lines[0], "removed" in lines[1], "added" in lines[2]] == [True] * 3
+    assert all(f"<@{world.mod.id}>" in line for line in lines)
+
+
+async def test_removing_a_bundled_fact_hides_it_in_this_server_only(world: World) -> None:
+    await world.bot.tree.sync()
+    ix = await slash(world, world.mod, "fact remove", {"id": "jason-gold-count"})
+    assert "hidden in this server only" in text(await reply(ix))
+    click = await confirm(world, ix, world.mod, "fact:confirm")
+    await edited(click, "removed")
+
+    assert "jason kenny has won seven" not in await ask(world, BUNDLED_QUESTION)
+    assert "jason kenny has won seven" in await ask(
+        world, BUNDLED_QUESTION, guild=world.other_guild
+    )
+    ix = await slash(world, world.mod, "fact show", {"id": "jason-gold-count"})
+    assert "was removed in this server" in text(await reply(ix))
+
+    ix = await slash(world, world.mod, "fact restore", {"id": "jason-gold-count"})
+    assert "restored" in text(await reply(ix))
+    assert "jason kenny has won seven" in await ask(world, BUNDLED_QUESTION)
+
+    ix = await slash(world, world.mod, "fact history", {"id": "jason-gold-count"})
+    history = text(await reply(ix))
+    assert "shown again" in history and "hidden in this server" in history
+
+
+async def test_edit_opens_a_prefilled_form_and_saves_with_an_audit(world: World) -> None:
+    fact = await add_fish(world)
+    ix = await slash(world, world.mod, "fact edit", {"id": fact.id})
+    await ix.response()
+    modal = ix.modal
+    assert modal is not None
+    inputs = {c["custom_id"]: c for row in modal["components"] for c in row["components"]}
+    assert inputs["question"]["value"] == FISH_QUESTION
+    assert inputs["accept"]["value"] == "Bubbles"
+    assert inputs["tags"]["value"] == "office; pets"
+
+    submit = await world.fake.submit_modal(
+        ix,
+        world.mod,
+        {
+            "question": FISH_QUESTION,
+            "answer": "The office goldfish is called Finn.",
+            "phrasings": "who lives in the office bowl",
+            "accept": "Finn",
+            "tags": "pets",
+        },
+    )
+    assert "saved" in text(await reply(submit))
+    assert "finn" in await ask(world, FISH_QUESTION)
+    (saved,) = await server_facts(world)
+    assert saved.accept == ("Finn",) and saved.tags == ("pets",)
+
+    ix = await slash(world, world.mod, "fact history", {"id": fact.id})
+    history = text(await reply(ix))
+    assert "edited: answer" in history and "+finn" in history and "−bubbles" in history
+
+
+async def test_an_invalid_edit_changes_nothing(world: World) -> None:
+    fact = await add_fish(world)
+    ix = await slash(world, world.mod, "fact edit", {"id": fact.id})
+    await ix.response()
+    submit = await world.fake.submit_modal(
+        ix,
+        world.mod,
+        {
+            "question": "Cat",
+            "answer": "x",
+            "phrasings": "",
+            "accept": "",
+            "tags": "not a tag!",
+        },
+    )
+    said = text(await reply(submit))
+    assert "question**: must be 5–300 characters" in said
+    assert "tags**: tags are lowercase words" in said
+    assert await server_facts(world) == [fact]
+
+
+async def test_editing_a_bundled_fact_gives_this_server_its_own_copy(world: World) -> None:
+    await world.bot.tree.sync()
+    ix = await slash(world, world.mod, "fact edit", {"id": "jason-gold-count"})
+    await ix.response()
+    assert ix.modal is not None
+    values = {
+        c["custom_id"]: c.get("value") or ""
+        for row in ix.modal["components"]
+        for c in row["components"]
+    }
+    values["answer"] = "Seven, and counting (server version)."
+    submit = await world.fake.submit_modal(ix, world.mod, values)
+    assert "its own copy" in text(await reply(submit))
+
+    assert "server version" in await ask(world, BUNDLED_QUESTION)
+    assert "server version" not in await ask(world, BUNDLED_QUESTION, guild=world.other_guild)
+    (copy,) = await server_facts(world)
+    assert copy.id == "jason-gold-count" and copy.quote  # the quote and source are kept
+    ix = await slash(world, world.mod, "fact history", {"id": "jason-gold-count"})
+    assert "own copy of the bundled fact" in text(await reply(ix))
+
+
+# --------------------------------------------------------------------------- show and list
+
+
+async def test_list_pages_through_the_servers_facts(world: World) -> None:
+    await add_fish(world)
+    ix = await slash(world, world.mod, "fact list")
+    message = await reply(ix)
+    assert ix.ephemeral
+    first = text(message)
+    assert "`what-is-name-of-office-goldfish` · server" in first  # the server's own come first
+    assert "page 1/" in first
+    assert len([line for line in first.splitlines() if line.startswith("`")]) == 10
+
+    other = await world.fake.click(message, world.alice, "fact:page:next")
+    assert "belong to the member" in text((await other.response())["data"])
+    click = await world.fake.click(message, world.mod, "fact:page:next")
+    assert "page 2/" in text((await click.response())["data"])
+
+    ix = await slash(world, world.mod, "fact list", {"search": "office goldfish"})
+    found = text(await reply(ix))
+    assert "(1)" in found and "office goldfish" in found
+    assert (await reply(ix))["components"] == []  # one page: no buttons
+
+
+async def test_show_tells_everything_about_a_fact(world: World) -> None:
+    ix = await slash(world, world.mod, "fact show", {"id": "jason-gold-count"})
+    shown = text(await reply(ix))
+    assert ix.ephemeral
+    assert "bundled" in shown and "7; seven" in shown and "number" in shown
+    ix = await slash(world, world.mod, "fact show", {"id": "no-such-fact"})
+    assert "no fact `no-such-fact`" in text(await reply(ix))
+
+
+async def test_the_id_autocomplete_is_for_moderators(world: World) -> None:
+    choices = await world.fake.autocomplete(
+        world.guild, world.channel, world.mod, "fact show", {"id": "jason-gold"}, "id"
+    )
+    assert choices[0]["value"] == "jason-gold-count"
+    assert (
+        await world.fake.autocomplete(
+            world.guild, world.channel, world.alice, "fact show", {"id": "jason-gold"}, "id"
+        )
+        == []
+    )
+
+
+# --------------------------------------------------------------------------- import and export
+
+GOOD_FILE = b"""
+facts:
+  - id: office-goldfish
+    question: What is the name of the office goldfish?
+    answer: The office goldfish is called Bubbles.
+    accept: [Bubbles]
+  - id: office-dog
+    question: What is the name of the office dog?
+    answer: The office dog is called Derailleur.
+"""
+
+BROKEN_FILE = b"""
+facts:
+  - id: office-goldfish
+    question: What is the name of the office goldfish?
+    answer: The office goldfish is called Bubbles.
+  - id: office-dog
+    question: What is the name of the office dog?
+    answer: The office dog is called Derailleur.
+    tags: [one, two, three, four, five, six, seven, eight, nine, ten, eleven]
+"""
+
+
+async def test_a_broken_file_imports_nothing_and_names_fact_and_field(world: World) -> None:
+    ix = await slash(world, world.mod, "fact import", {"file": ("pets.yaml", BROKEN_FILE)})
+    said = text(await reply(ix))
+    assert ix.ephemeral
+    assert "nothing was imported" in said
+    assert "pets.yaml: fact 'office-dog': field 'tags'" in said
+    assert await server_facts(world) == []
+    assert "bubbles" not in await ask(world, FISH_QUESTION)
+
+
+@pytest.mark.parametrize(
+    ("upload", "expected"),
+    [
+        (("pets.txt", GOOD_FILE), "must be .yaml, .yml or .json"),
+        (("pets.yaml", b"# " + b"x" * MAX_IMPORT_BYTES), "the limit is 1 mb"),
+        (("pets.yaml", b"\xff\xfe not utf-8"), "not utf-8"),
+        (("pets.json", b'{"facts": [}'), "not valid yaml or json"),
+    ],
+    ids=["wrong-type", "too-big", "not-text", "not-json"],
+)
+async def test_a_file_that_cannot_be_read_imports_nothing(
+    world: World, upload: tuple[str, bytes], expected: str
+) -> None:
+    ix = await slash(world, world.mod, "fact import", {"file": upload})
+    said = text(await reply(ix))
+    assert "nothing was imported" in said and expected in said
+    assert await server_facts(world) == []
+
+
+async def test_a_good_file_is_imported_with_counts(world: World) -> None:
+    ix = await slash(world, world.mod, "fact import", {"file": ("pets.yaml", GOOD_FILE)})
+    assert "2 added, 0 updated, 0 unchanged" in text(await reply(ix))
+    assert FISH_ANSWER.lower() in await ask(world, FISH_QUESTION)
+
+    changed = GOOD_FILE.replace(b"Derailleur", b"Cassette")
+    ix = await slash(world, world.mod, "fact import", {"file": ("pets.json", changed)})
+    assert "0 added, 1 updated, 1 unchanged" in text(await reply(ix))
+    assert "cassette" in await ask(world, "What is the name of the office dog?")
+    async with world.app.sessions() as session:
+        actions = [e.action for e in await store.history(session, world.guild.id, "office-dog")]
+    assert actions == ["add", "edit"]
+
+
+async def test_export_holds_this_servers_facts_only(world: World) -> None:
+    await add_fish(world)
+    world.fake.add_member(world.other_guild, world.mod, permissions=Perm.MANAGE_GUILD)
+    await world.bot.tree.sync()
+    ix = await slash(
+        world,
+        world.mod,
+        "fact add",
+        {"question": "Who feeds the other server's cat?", "answer": "Nobody."},
+        guild=world.other_guild,
+    )
+    assert "saved as" in text(await reply(ix))
+
+    ix = await slash(world, world.mod, "fact export")
+    message = await reply(ix)
+    assert ix.ephemeral
+    (attachment,) = message["attachments"]
+    assert attachment["filename"] == f"facts-{world.guild.id}.yaml"
+    data = world.fake.attachment_bytes(attachment).decode()
+    exported = parse_fact_text(data, name="export.yaml", scope=world.guild.id)
+    assert [f.question for f in exported] == [FISH_QUESTION]
+    assert "other server" not in data and "jason" not in data.lower()
+    assert yaml.safe_load(data)["facts"][0]["accept"] == ["Bubbles"]
+
+
+async def test_export_without_own_facts_says_so(world: World) -> None:
+    ix = await slash(world, world.mod, "fact export")
+    message = await reply(ix)
+    assert "no facts of its own" in text(message) and not message["attachments"]
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+async def test_an_approved_suggestion_becomes_a_fact_and_a_rejected_one_does_not(
+    world: World,
+) -> None:
+    ix = await slash(
+        world, world.alice, "fact suggest", {"question": FISH_QUESTION, "answer": FISH_ANSWER}
+    )
+    assert "waiting for a moderator" in text(await reply(ix))
+    assert ix.ephemeral
+    ix = await slash(
+        world,
+        world.bob,
+        "fact suggest",
+        {"question": "Who waters the office plants?", "answer": "Nobody, sadly."},
+    )
+    await reply(ix)
+    assert "bubbles" not in await ask(world, FISH_QUESTION)
+
+    ix = await slash(world, world.mod, "fact review")
+    message = await reply(ix)
+    shown = text(message)
+    assert FISH_QUESTION.lower() in shown and "2 suggestions waiting" in shown
+    assert f"<@{world.alice.id}>" in shown
+    assert button_ids(message) == ["fact:review:approve", "fact:review:reject"]
+
+    click = await world.fake.click(message, world.mod, "fact:review:approve")
+    await click.response()
+    said = await edited(click, "office plants")  # the next suggestion is shown in the same message
+    assert "approved: saved as `what-is-name-of-office-goldfish`" in said
+    assert FISH_ANSWER.lower() in await ask(world, FISH_QUESTION)
+
+    assert click.original is not None
+    second = await world.fake.click(click.original, world.mod, "fact:review:reject")
+    await second.response()
+    said = await edited(second, "no more suggestions")
+    assert "rejected" in said
+
+    (fact,) = await server_facts(world)
+    async with world.app.sessions() as session:
+        (entry,) = await store.history(session, world.guild.id, fact.id)
+        assert await store.next_suggestion(session, world.guild.id) == (None, 0)
+    assert (entry.action, entry.actor_id) == ("approve", world.mod.id)
+
+
+async def test_a_suggestion_is_checked_like_a_fact(world: World) -> None:
+    ix = await slash(world, world.alice, "fact suggest", {"question": "Cat?", "answer": "Yes"})
+    said = text(await reply(ix))
+    assert "not sent" in said and "question**: must be 5–300 characters" in said
+    ix = await slash(world, world.mod, "fact review")
+    assert "no suggestions are waiting" in text(await reply(ix))
