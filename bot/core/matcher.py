@@ -194,6 +194,7 @@ ANCHORS: dict[str, dict[str, str]] = {
         "time": "time",
     },
     "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
+    "compare": {"more": "more", "than": "more", "fewer": "more", "less": "more"},
     "nation": {
         "britain": "britain",
         "netherlands": "netherlands",
