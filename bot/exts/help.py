@@ -24,10 +24,12 @@ HELP_TEXT = (
     "**Play**\n"
     "• `/quiz start` — timed trivia rounds about the Kennys' medals\n"
     "• `/quiz leaderboard`, `/quiz stats`\n\n"
+    "**Teach me**\n"
+    "• `/fact suggest` — propose a fact; a moderator reviews it\n\n"
     "**Moderators** (Manage Server or the moderator role)\n"
     "• `/config ask-channel` — answer every question in a channel\n"
     "• `/config moderator-role`\n"
-    "• `/fact add|edit|remove|restore|list|import|export|review` — this server's facts"
+    "• `/fact add|edit|remove|restore|show|list|history|import|export|review` — this server's facts"
 )
 
 

@@ -76,7 +76,7 @@ class Game:
     channel: discord.abc.Messageable
     guild_id: int
     answered: asyncio.Event = field(default_factory=asyncio.Event)  # closed before its timer
-    question: core.QuestionOpen | None = None  # the last question asked
+    question: core.QuestionOpen | None = None  # the question on screen, until revealed
     message: discord.Message | None = None  # the message that asked it
     task: asyncio.Task[None] | None = None
     players: set[int] = field(default_factory=set)  # everyone who answered, right or wrong
@@ -381,6 +381,7 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
             await asyncio.shield(self._record(game, result))
         else:  # a typed win or a skip closed it, and saved it
             result = session.results[-1]
+        game.question = None  # revealed: a stop now leaves its buttons as they are
         if q.choices is not None:
             with contextlib.suppress(discord.HTTPException):
                 await game.message.edit(view=question_view(game.id, q, reveal=True))
@@ -552,9 +553,9 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
             game.task.cancel()
             await asyncio.wait([game.task])
         embed = await self._finish(game, summary)
-        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
         with contextlib.suppress(discord.HTTPException):
             await self._close_buttons(game)
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="skip", description="Reveal the answer and move on")
     async def skip(self, interaction: discord.Interaction) -> None:
