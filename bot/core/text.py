@@ -7,6 +7,7 @@ rule here (number words, plurals, synonyms) applies to both sides and cannot mak
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -625,8 +626,11 @@ def merge_phrases(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
-    """All tokens of a text after normalisation, phrase merging and stemming (stopwords kept)."""
-    return tuple(_stem(t) for t in merge_phrases(words(text)))
+    """All tokens of a text after normalisation, phrase merging and stemming (stopwords kept).
+
+    Tokens are interned: an index of many facts holds each distinct word once.
+    """
+    return tuple(sys.intern(_stem(t)) for t in merge_phrases(words(text)))
 
 
 def content_tokens(toks: tuple[str, ...] | list[str]) -> list[str]:
