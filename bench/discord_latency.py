@@ -3,10 +3,11 @@
     .venv/bin/python bench/discord_latency.py [--channels 20] [--per-channel 10]
                                               [--interval 0] [--precomputed]
 
-Starts the fake Discord and the real bot in this process, like the end-to-end fixture (a
-temporary SQLite database, a cooldown that never triggers), creates the channels and has one
-member per channel mention the bot with a mix of answerable, near-miss and unanswerable questions,
-all channels at once. Each member asks the next question once the previous one is answered, after
+Starts the fake Discord in this process and the real bot in a child process (as on a real
+deployment, the bot does not share its event loop or CPU with Discord's servers), on a temporary
+SQLite database with a cooldown that never triggers. It creates the channels and has one member
+per channel mention the bot with a mix of answerable, near-miss and unanswerable questions, all
+channels at once. Each member asks the next question once the previous one is answered, after
 a pause of about `--interval` seconds (0.5 to 1.5 times it, so members are not in step). With the
 default 0 the bot always has a question from every channel waiting: the figures then show its
 throughput as much as its latency.
@@ -16,15 +17,19 @@ reply request at the fake (the fake's own request timestamps) and prints count, 
 max. Target: p50 <= 20 ms.
 
 `--precomputed` answers from match results worked out before the run, leaving the matcher out:
-what remains is the cost of discord.py, the bot's Discord layer and the fake.
+what remains is the cost of discord.py and the bot's Discord layer. `--same-process` runs the bot
+in this process, beside the fake (bot and fake then share one core's time).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -125,21 +130,54 @@ def percentile(ordered: list[float], pct: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-async def run(channel_count: int, per_channel: int, interval: float, precomputed: bool) -> int:
-    sys.path.insert(0, str(REPO_ROOT))  # tests/ is not an installed package
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _settings(database: str, guild_id: int) -> Any:
+    from bot.settings import Settings
+
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite+aiosqlite:///{database}",
+        discord_token="fake-token",  # type: ignore[arg-type]
+        message_content=True,
+        ask_cooldown_rate=1_000_000,
+        dev_guild_id=guild_id,
+    )
+
+
+async def serve_bot(
+    api_base: str, gateway: str, database: str, guild_id: int, precomputed: bool
+) -> None:
+    """The child process: the real bot, pointed at the fake, until it is terminated."""
     from bot.app import App
     from bot.client import TriviaBot
-    from bot.settings import Settings
+    from tests.fakediscord import DiscordPatch
+
+    app = await App.open(_settings(database, guild_id))
+    if precomputed:
+        results = {q: app.index.match(q, guild_id) for q in QUESTIONS}
+        app.index = _Precomputed(app.index, results)  # type: ignore[assignment]
+    bot = TriviaBot(app)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    with DiscordPatch(api_base, gateway):
+        task = asyncio.create_task(bot.start("fake-token"))
+        await stop.wait()
+        await bot.close()
+        await task
+    await app.close()
+
+
+async def run(
+    channel_count: int, per_channel: int, interval: float, precomputed: bool, same_process: bool
+) -> int:
     from tests.fakediscord import FakeDiscord, run_bot
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
-            discord_token="fake-token",  # type: ignore[arg-type]
-            message_content=True,
-            ask_cooldown_rate=1_000_000,
-        )
         async with FakeDiscord() as fake, fake.patch_discord():
             guild = fake.add_guild("Benchmark")
             warm_up = fake.add_channel(guild, "warm-up")
@@ -147,40 +185,57 @@ async def run(channel_count: int, per_channel: int, interval: float, precomputed
             members = [fake.add_user(f"member-{i}") for i in range(channel_count)]
             for member in members:
                 fake.add_member(guild, member)
-            app = await App.open(settings.model_copy(update={"dev_guild_id": guild.id}))
-            if precomputed:
-                results = {q: app.index.match(q, guild.id) for q in QUESTIONS}
-                app.index = _Precomputed(app.index, results)  # type: ignore[assignment]
-            try:
-                bot = TriviaBot(app)
-                async with run_bot(bot):
-                    await fake.wait_until_ready(commands=True)
-                    assert bot.user is not None
-                    questioner = Questioner(fake, bot.user.mention)
-                    collector = asyncio.create_task(questioner.collect_forever())
+            database = f"{tmp}/bench.db"
+            async with contextlib.AsyncExitStack() as stack:
+                if same_process:
+                    from bot.app import App
+                    from bot.client import TriviaBot
 
-                    async def member_asks(i: int, pauses: random.Random) -> None:
-                        for n in range(per_channel):
-                            await asyncio.sleep(interval * pauses.uniform(0.5, 1.5))
-                            text = QUESTIONS[(i + n) % len(QUESTIONS)]
-                            await questioner.ask(channels[i], members[i], text)
+                    app = await App.open(_settings(database, guild.id))
+                    stack.push_async_callback(app.close)
+                    if precomputed:
+                        results = {q: app.index.match(q, guild.id) for q in QUESTIONS}
+                        app.index = _Precomputed(app.index, results)  # type: ignore[assignment]
+                    await stack.enter_async_context(run_bot(TriviaBot(app)))
+                    bot_pid = os.getpid()
+                else:
+                    child = await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        __file__,
+                        "--serve-bot",
+                        fake.api_base,
+                        fake.gateway_url,
+                        database,
+                        str(guild.id),
+                        *(["--precomputed"] if precomputed else []),
+                    )
+                    stack.push_async_callback(child.wait)
+                    stack.callback(child.terminate)
+                    bot_pid = child.pid
+                await fake.wait_until_ready(timeout=60, commands=True)
+                questioner = Questioner(fake, fake.bot.mention)
+                collector = asyncio.create_task(questioner.collect_forever())
 
-                    for text in QUESTIONS:  # first-use costs are not what we measure
-                        await questioner.ask(warm_up, members[0], text)
-                    questioner.asked.clear()
-                    cpu, began = time.process_time(), time.perf_counter()
-                    try:
-                        async with asyncio.timeout(TIMEOUT):
-                            await asyncio.gather(
-                                *(member_asks(i, random.Random(i)) for i in range(channel_count))
-                            )
-                    except TimeoutError:
-                        print(f"error: not all questions were answered within {TIMEOUT:.0f} s")
-                    finally:
-                        wall, cpu = time.perf_counter() - began, time.process_time() - cpu
-                        collector.cancel()
-            finally:
-                await app.close()
+                async def member_asks(i: int, pauses: random.Random) -> None:
+                    for n in range(per_channel):
+                        await asyncio.sleep(interval * pauses.uniform(0.5, 1.5))
+                        text = QUESTIONS[(i + n) % len(QUESTIONS)]
+                        await questioner.ask(channels[i], members[i], text)
+
+                for text in QUESTIONS:  # first-use costs are not what we measure
+                    await questioner.ask(warm_up, members[0], text)
+                questioner.asked.clear()
+                cpu, began = _cpu_seconds(bot_pid), time.perf_counter()
+                try:
+                    async with asyncio.timeout(TIMEOUT):
+                        await asyncio.gather(
+                            *(member_asks(i, random.Random(i)) for i in range(channel_count))
+                        )
+                except TimeoutError:
+                    print(f"error: not all questions were answered within {TIMEOUT:.0f} s")
+                finally:
+                    wall, cpu = time.perf_counter() - began, _cpu_seconds(bot_pid) - cpu
+                    collector.cancel()
 
     asked = channel_count * per_channel
     latencies = questioner.latencies_ms()
@@ -191,6 +246,7 @@ async def run(channel_count: int, per_channel: int, interval: float, precomputed
         f"questions: {asked} from {channel_count} channels at once, about "
         f"{interval * 1000:.0f} ms between a member's questions"
         + (", matcher left out (--precomputed)" if precomputed else "")
+        + (", bot and fake in one process" if same_process else ", bot in its own process")
     )
     print(f"replied:   {len(latencies)}/{asked}" + (" (all)" if len(latencies) == asked else ""))
     print(
@@ -199,9 +255,10 @@ async def run(channel_count: int, per_channel: int, interval: float, precomputed
         f"p99={percentile(latencies, 99):.1f} max={latencies[-1]:.1f} "
         f"mean={statistics.fmean(latencies):.1f}"
     )
+    who = "bot and fake together" if same_process else "the bot's process"
     print(
         f"throughput: {asked / wall:.0f} questions/s; CPU {cpu / asked * 1000:.2f} ms per "
-        "question (bot and fake together, one process)"
+        f"question ({who})"
     )
     print(f"target p50 <= {TARGET_P50_MS:.0f} ms: {'met' if p50 <= TARGET_P50_MS else 'MISSED'}")
     return 0 if len(latencies) == asked else 1
@@ -222,9 +279,22 @@ def main() -> int:
         action="store_true",
         help="answer from results matched before the run (the Discord layer's cost alone)",
     )
+    parser.add_argument(
+        "--same-process", action="store_true", help="run the bot in this process, beside the fake"
+    )
+    parser.add_argument(
+        "--serve-bot", nargs=4, metavar=("API", "GATEWAY", "DB", "GUILD"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    return asyncio.run(run(args.channels, args.per_channel, args.interval, args.precomputed))
+    sys.path.insert(0, str(REPO_ROOT))  # tests/ is not an installed package
+    if args.serve_bot:
+        api, gateway, database, guild = args.serve_bot
+        asyncio.run(serve_bot(api, gateway, database, int(guild), args.precomputed))
+        return 0
+    return asyncio.run(
+        run(args.channels, args.per_channel, args.interval, args.precomputed, args.same_process)
+    )
 
 
 if __name__ == "__main__":
