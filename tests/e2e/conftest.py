@@ -76,7 +76,19 @@ async def world(bot_settings: Settings) -> AsyncIterator[World]:
         try:
             async with run_bot(bot):
                 await fake.wait_until_ready(commands=True)
-                yield World(fake, bot, app, guild, channel, other_channel, other_guild,
-                            other_guild_channel, mod, alice, bob, mod_role)
+                yield World(
+                    fake,
+                    bot,
+                    app,
+                    guild,
+                    channel,
+                    other_channel,
+                    other_guild,
+                    other_guild_channel,
+                    mod,
+                    alice,
+                    bob,
+                    mod_role,
+                )
         finally:
             await app.close()

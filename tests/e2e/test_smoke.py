@@ -7,13 +7,15 @@ from tests.e2e.conftest import World
 
 async def test_mention_and_slash_ask_are_answered(world: World) -> None:
     fake = world.fake
-    msg = await fake.send_message(world.channel, world.alice,
-                                  f"<@{world.bot.user.id}> how many golds has jason kenny got?")
+    msg = await fake.send_message(
+        world.channel, world.alice, f"<@{world.bot.user.id}> how many golds has jason kenny got?"
+    )
     reply = await fake.wait_for_message(channel=world.channel)
     assert "seven" in reply["embeds"][0]["description"].lower()
     assert msg is not None
-    ix = await fake.slash(world.guild, world.channel, world.alice, "ask",
-                          {"question": "who won keirin bronze?"})
+    ix = await fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": "who won keirin bronze?"}
+    )
     body = await ix.response()
     assert "lavreysen" in body["data"]["embeds"][0]["description"].lower()
     assert body["data"]["allowed_mentions"] == {"parse": []}
@@ -21,7 +23,12 @@ async def test_mention_and_slash_ask_are_answered(world: World) -> None:
 
 async def test_commands_synced_globally_work_in_every_server(world: World) -> None:
     await world.bot.tree.sync()  # what `python -m bot sync` does
-    ix = await world.fake.slash(world.other_guild, world.other_guild_channel, world.alice,
-                                "ask", {"question": "how old is jason kenny?"})
+    ix = await world.fake.slash(
+        world.other_guild,
+        world.other_guild_channel,
+        world.alice,
+        "ask",
+        {"question": "how old is jason kenny?"},
+    )
     body = await ix.response()
     assert "33" in body["data"]["embeds"][0]["description"]

@@ -38,8 +38,15 @@ class Perm:
     ALL = 8866461766385663  # discord.Permissions.all().value in discord.py 2.7
 
     EVERYONE_DEFAULT = (
-        CREATE_INSTANT_INVITE | ADD_REACTIONS | VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS
-        | ATTACH_FILES | READ_MESSAGE_HISTORY | USE_EXTERNAL_EMOJIS | USE_APPLICATION_COMMANDS
+        CREATE_INSTANT_INVITE
+        | ADD_REACTIONS
+        | VIEW_CHANNEL
+        | SEND_MESSAGES
+        | EMBED_LINKS
+        | ATTACH_FILES
+        | READ_MESSAGE_HISTORY
+        | USE_EXTERNAL_EMOJIS
+        | USE_APPLICATION_COMMANDS
     )
     BOT_DEFAULT = EVERYONE_DEFAULT | MANAGE_MESSAGES
 
@@ -98,8 +105,14 @@ class User:
 
     def payload(self) -> JSON:
         return {
-            "id": str(self.id), "username": self.name, "global_name": self.global_name,
-            "discriminator": "0", "avatar": None, "bot": self.bot, "public_flags": 0, "flags": 0,
+            "id": str(self.id),
+            "username": self.name,
+            "global_name": self.global_name,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+            "flags": 0,
         }
 
 
@@ -118,11 +131,18 @@ class Role:
 
     def payload(self) -> JSON:
         return {
-            "id": str(self.id), "name": self.name, "permissions": str(self.permissions),
-            "position": self.position, "color": 0,
+            "id": str(self.id),
+            "name": self.name,
+            "permissions": str(self.permissions),
+            "position": self.position,
+            "color": 0,
             "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
-            "hoist": False, "managed": self.managed, "mentionable": False, "icon": None,
-            "unicode_emoji": None, "flags": 0,
+            "hoist": False,
+            "managed": self.managed,
+            "mentionable": False,
+            "icon": None,
+            "unicode_emoji": None,
+            "flags": 0,
         }
 
 
@@ -148,13 +168,26 @@ class Channel:
 
     def payload(self) -> JSON:
         if self.recipient is not None:
-            return {"id": str(self.id), "type": self.type, "flags": 0, "last_message_id": None,
-                    "recipients": [self.recipient.payload()]}
+            return {
+                "id": str(self.id),
+                "type": self.type,
+                "flags": 0,
+                "last_message_id": None,
+                "recipients": [self.recipient.payload()],
+            }
         return {
-            "id": str(self.id), "type": self.type, "guild_id": str(self.guild_id),
-            "name": self.name, "position": self.position, "permission_overwrites": [],
-            "nsfw": False, "topic": self.topic, "parent_id": None, "rate_limit_per_user": 0,
-            "last_message_id": None, "flags": 0,
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "name": self.name,
+            "position": self.position,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "topic": self.topic,
+            "parent_id": None,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+            "flags": 0,
         }
 
 
@@ -172,9 +205,17 @@ class Member:
 
     def payload(self, *, with_user: bool = True, permissions: int | None = None) -> JSON:
         data: JSON = {
-            "roles": [str(r) for r in self.roles], "nick": self.nick, "avatar": None,
-            "banner": None, "joined_at": self.joined_at, "premium_since": None, "deaf": False,
-            "mute": False, "pending": False, "flags": 0, "communication_disabled_until": None,
+            "roles": [str(r) for r in self.roles],
+            "nick": self.nick,
+            "avatar": None,
+            "banner": None,
+            "joined_at": self.joined_at,
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "flags": 0,
+            "communication_disabled_until": None,
         }
         if with_user:
             data["user"] = self.user.payload()
@@ -210,15 +251,34 @@ class Guild:
 
     def payload(self) -> JSON:
         return {
-            "id": str(self.id), "name": self.name, "icon": None, "splash": None,
-            "discovery_splash": None, "banner": None, "description": None,
-            "owner_id": str(self.owner_id), "afk_channel_id": None, "afk_timeout": 300,
-            "verification_level": 0, "default_message_notifications": 0,
-            "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0, "premium_tier": 0,
-            "premium_subscription_count": 0, "preferred_locale": self.locale, "features": [],
-            "roles": [r.payload() for r in self.roles.values()], "emojis": [], "stickers": [],
-            "system_channel_id": None, "system_channel_flags": 0, "rules_channel_id": None,
-            "application_id": None, "vanity_url_code": None, "premium_progress_bar_enabled": False,
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": str(self.owner_id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": self.locale,
+            "features": [],
+            "roles": [r.payload() for r in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "application_id": None,
+            "vanity_url_code": None,
+            "premium_progress_bar_enabled": False,
         }
 
 

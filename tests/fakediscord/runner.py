@@ -44,7 +44,11 @@ class DiscordPatch:
 
 @contextlib.asynccontextmanager
 async def run_bot(
-    bot: ClientT, token: str = "fake-token", *, wait_ready: bool = True, timeout: float = 10.0,
+    bot: ClientT,
+    token: str = "fake-token",
+    *,
+    wait_ready: bool = True,
+    timeout: float = 10.0,
     guild_ready_timeout: float | None = 0.05,
 ) -> AsyncIterator[ClientT]:
     """Run ``bot.start(token)`` as a task; on exit ``await bot.close()`` and await the task.

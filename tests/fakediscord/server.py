@@ -156,8 +156,12 @@ class FakeDiscord:
     """
 
     def __init__(
-        self, *, bot_name: str = "FakeBot", token: str | None = None,
-        privileged_intents: int = Intent.PRIVILEGED, heartbeat_interval: int = 41250,
+        self,
+        *,
+        bot_name: str = "FakeBot",
+        token: str | None = None,
+        privileged_intents: int = Intent.PRIVILEGED,
+        heartbeat_interval: int = 41250,
     ) -> None:
         """``token``: if set, REST and IDENTIFY must use it (401 / close 4004 otherwise).
         ``privileged_intents``: those enabled for the app in the Developer Portal; IDENTIFY
@@ -247,8 +251,13 @@ class FakeDiscord:
         return user
 
     def add_guild(
-        self, name: str, *, owner: User | None = None, bot_permissions: int = Perm.BOT_DEFAULT,
-        everyone_permissions: int = Perm.EVERYONE_DEFAULT, locale: str = "en-US",
+        self,
+        name: str,
+        *,
+        owner: User | None = None,
+        bot_permissions: int = Perm.BOT_DEFAULT,
+        everyone_permissions: int = Perm.EVERYONE_DEFAULT,
+        locale: str = "en-US",
     ) -> Guild:
         """A guild with an @everyone role and the bot as member (via a managed role carrying
         ``bot_permissions``). ``owner`` (added as member) has all permissions."""
@@ -267,8 +276,11 @@ class FakeDiscord:
 
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         role = self._new_role(guild, name, permissions)
-        self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()},
-                      intent=Intent.GUILDS)
+        self.dispatch(
+            "GUILD_ROLE_CREATE",
+            {"guild_id": str(guild.id), "role": role.payload()},
+            intent=Intent.GUILDS,
+        )
         return role
 
     def add_channel(self, guild: Guild, name: str, *, topic: str | None = None) -> Channel:
@@ -278,8 +290,13 @@ class FakeDiscord:
         return ch
 
     def add_member(
-        self, guild: Guild, user: User, roles: Sequence[Role | int] = (),
-        permissions: int | None = None, *, nick: str | None = None,
+        self,
+        guild: Guild,
+        user: User,
+        roles: Sequence[Role | int] = (),
+        permissions: int | None = None,
+        *,
+        nick: str | None = None,
     ) -> Member:
         """Add ``user`` to ``guild``. ``permissions`` creates a dedicated role with that bitfield
         (e.g. ``Perm.MANAGE_GUILD`` or ``Perm.ADMINISTRATOR``)."""
@@ -289,8 +306,11 @@ class FakeDiscord:
         member = Member(user, guild.id, role_ids, nick=nick)
         guild.members[user.id] = member
         self.users.setdefault(user.id, user)
-        self.dispatch("GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.payload()},
-                      intent=Intent.GUILD_MEMBERS)
+        self.dispatch(
+            "GUILD_MEMBER_ADD",
+            {"guild_id": str(guild.id), **member.payload()},
+            intent=Intent.GUILD_MEMBERS,
+        )
         return member
 
     def dm_channel(self, user: User) -> Channel:
@@ -319,15 +339,25 @@ class FakeDiscord:
 
     def messages_in(self, channel: Channel, *, include_ephemeral: bool = True) -> list[JSON]:
         """Messages of a channel, oldest first."""
-        return [m for m in self._messages.values() if int(m["channel_id"]) == channel.id
-                and (include_ephemeral or not m["flags"] & EPHEMERAL)]
+        return [
+            m
+            for m in self._messages.values()
+            if int(m["channel_id"]) == channel.id
+            and (include_ephemeral or not m["flags"] & EPHEMERAL)
+        ]
 
     def attachment_bytes(self, attachment: JSON) -> bytes:
         return self.attachment_data[int(attachment["id"])]
 
     def fail(
-        self, method: str, path: str, *, status: int = 403, code: int = 50013,
-        message: str = "Missing Permissions", times: int = 1,
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 403,
+        code: int = 50013,
+        message: str = "Missing Permissions",
+        times: int = 1,
     ) -> None:
         """Make the next ``times`` requests matching ``method`` and the ``path`` regex (fullmatch,
         relative to /api/v10) fail. Note discord.py retries 5xx answers with sleeps."""
@@ -352,8 +382,10 @@ class FakeDiscord:
             if remaining <= 0:
                 recent = ", ".join(f"{r.method} {r.path}->{r.status}" for r in self.requests[-8:])
                 unknown = [f"{r.method} {r.path}" for r in self.unknown_requests]
-                raise TimeoutError(f"timed out after {timeout}s waiting for {what}; recent "
-                                   f"requests: [{recent}]; unknown routes: {unknown}")
+                raise TimeoutError(
+                    f"timed out after {timeout}s waiting for {what}; recent "
+                    f"requests: [{recent}]; unknown routes: {unknown}"
+                )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.01))
 
@@ -362,13 +394,18 @@ class FakeDiscord:
         ``commands=True``, until it synced application commands)."""
         await self.wait_for(
             lambda: self.ready.is_set() and (not commands or self.commands_synced.is_set()),
-            timeout, what="bot ready" + (" and commands synced" if commands else ""),
+            timeout,
+            what="bot ready" + (" and commands synced" if commands else ""),
         )
         await self.flush()
 
     async def wait_for_request(
-        self, predicate: Callable[[Request], bool] | None = None, timeout: float = 5.0, *,
-        method: str | None = None, path: str | None = None,
+        self,
+        predicate: Callable[[Request], bool] | None = None,
+        timeout: float = 5.0,
+        *,
+        method: str | None = None,
+        path: str | None = None,
     ) -> Request:
         """Oldest recorded request matching ``method``/``path`` regex (fullmatch)/``predicate``
         that no earlier ``wait_for_request`` call returned."""
@@ -388,8 +425,13 @@ class FakeDiscord:
         return await self.wait_for(find, timeout, what=f"request {method or ''} {path or ''}")
 
     async def wait_for_message(
-        self, channel: Channel | None = None, predicate: Callable[[JSON], bool] | None = None,
-        timeout: float = 5.0, *, author: User | None = None, after: JSON | int | None = None,
+        self,
+        channel: Channel | None = None,
+        predicate: Callable[[JSON], bool] | None = None,
+        timeout: float = 5.0,
+        *,
+        author: User | None = None,
+        after: JSON | int | None = None,
     ) -> JSON:
         """Oldest message by the bot (or ``author``) - channel posts, interaction responses and
         follow-ups - matching ``channel``/``predicate``, created after ``after`` (a message or
@@ -403,10 +445,14 @@ class FakeDiscord:
 
         def find() -> JSON | None:
             for mid, msg in self._messages.items():
-                if (mid <= after_id or mid in self._claimed_messages
-                        or int(msg["author"]["id"]) != author_id or msg["flags"] & LOADING
-                        or (channel and int(msg["channel_id"]) != channel.id)
-                        or (predicate and not predicate(msg))):
+                if (
+                    mid <= after_id
+                    or mid in self._claimed_messages
+                    or int(msg["author"]["id"]) != author_id
+                    or msg["flags"] & LOADING
+                    or (channel and int(msg["channel_id"]) != channel.id)
+                    or (predicate and not predicate(msg))
+                ):
                     continue
                 self._claimed_messages.add(mid)
                 return msg
@@ -417,8 +463,9 @@ class FakeDiscord:
     # ------------------------------------------------------------------ gateway
 
     def _live_sessions(self, intent: int | None = None) -> list[_Session]:
-        return [s for s in self._sessions
-                if s.identified and (intent is None or s.intents & intent)]
+        return [
+            s for s in self._sessions if s.identified and (intent is None or s.intents & intent)
+        ]
 
     def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
         """Queue a DISPATCH to every identified session (having ``intent``, if given)."""
@@ -467,15 +514,26 @@ class FakeDiscord:
             sess.intents, sess.identified = int(d.get("intents", 0)), True
             shard_id, shard_count = d.get("shard") or [0, 1]
             guilds = [g for g in self.guilds.values() if (g.id >> 22) % shard_count == shard_id]
-            sess.dispatch("READY", {
-                "v": 10, "user": {**self.bot.payload(), "verified": True, "mfa_enabled": False},
-                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
-                "session_id": sess.session_id, "session_type": "normal",
-                "resume_gateway_url": self.gateway_url, "shard": [shard_id, shard_count],
-                "application": {"id": str(self.application_id), "flags": 0},
-                "private_channels": [], "relationships": [], "presences": [], "user_settings": {},
-                "guild_join_requests": [], "geo_ordered_rtc_regions": [], "_trace": ["fakediscord"],
-            })
+            sess.dispatch(
+                "READY",
+                {
+                    "v": 10,
+                    "user": {**self.bot.payload(), "verified": True, "mfa_enabled": False},
+                    "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+                    "session_id": sess.session_id,
+                    "session_type": "normal",
+                    "resume_gateway_url": self.gateway_url,
+                    "shard": [shard_id, shard_count],
+                    "application": {"id": str(self.application_id), "flags": 0},
+                    "private_channels": [],
+                    "relationships": [],
+                    "presences": [],
+                    "user_settings": {},
+                    "guild_join_requests": [],
+                    "geo_ordered_rtc_regions": [],
+                    "_trace": ["fakediscord"],
+                },
+            )
             for guild in guilds:
                 sess.dispatch("GUILD_CREATE", self._guild_create_payload(guild, sess.intents))
             await sess.queue.join()
@@ -487,25 +545,47 @@ class FakeDiscord:
         elif op == 8:  # REQUEST_GUILD_MEMBERS
             guild = self.guilds[int(d["guild_id"])]
             ids = {int(u) for u in d.get("user_ids") or []}
-            members = [m for m in guild.members.values() if (not ids or m.id in ids)
-                       and m.user.name.lower().startswith((d.get("query") or "").lower())]
-            sess.dispatch("GUILD_MEMBERS_CHUNK", {
-                "guild_id": str(guild.id), "members": [m.payload() for m in members],
-                "chunk_index": 0, "chunk_count": 1, "not_found": [], "nonce": d.get("nonce"),
-            })
+            members = [
+                m
+                for m in guild.members.values()
+                if (not ids or m.id in ids)
+                and m.user.name.lower().startswith((d.get("query") or "").lower())
+            ]
+            sess.dispatch(
+                "GUILD_MEMBERS_CHUNK",
+                {
+                    "guild_id": str(guild.id),
+                    "members": [m.payload() for m in members],
+                    "chunk_index": 0,
+                    "chunk_count": 1,
+                    "not_found": [],
+                    "nonce": d.get("nonce"),
+                },
+            )
         elif op == 3:  # PRESENCE_UPDATE
             self.presence = d
         self._notify()
 
     def _guild_create_payload(self, guild: Guild, intents: int) -> JSON:
-        members = [m for m in guild.members.values()
-                   if intents & Intent.GUILD_MEMBERS or m.id == self.bot.id]
+        members = [
+            m
+            for m in guild.members.values()
+            if intents & Intent.GUILD_MEMBERS or m.id == self.bot.id
+        ]
         return {
-            **guild.payload(), "channels": [c.payload() for c in guild.channels.values()],
-            "threads": [], "members": [m.payload() for m in members],
-            "member_count": len(guild.members), "joined_at": guild.members[self.bot.id].joined_at,
-            "large": False, "unavailable": False, "lazy": True, "presences": [],
-            "voice_states": [], "stage_instances": [], "guild_scheduled_events": [],
+            **guild.payload(),
+            "channels": [c.payload() for c in guild.channels.values()],
+            "threads": [],
+            "members": [m.payload() for m in members],
+            "member_count": len(guild.members),
+            "joined_at": guild.members[self.bot.id].joined_at,
+            "large": False,
+            "unavailable": False,
+            "lazy": True,
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
             "soundboard_sounds": [],
         }
 
@@ -522,8 +602,11 @@ class FakeDiscord:
             for mention in data["mentions"]:
                 if member := guild.members.get(int(mention["id"])):
                     mention["member"] = member.payload(with_user=False)
-        sees_content = (guild is None or msg["author"]["id"] == str(self.bot.id)
-                        or any(u["id"] == str(self.bot.id) for u in msg["mentions"]))
+        sees_content = (
+            guild is None
+            or msg["author"]["id"] == str(self.bot.id)
+            or any(u["id"] == str(self.bot.id) for u in msg["mentions"])
+        )
         stripped = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
         for sess in self._live_sessions(Intent.GUILD_MESSAGES if guild else Intent.DIRECT_MESSAGES):
             content_ok = sees_content or sess.intents & Intent.MESSAGE_CONTENT
@@ -531,15 +614,26 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ messages
 
-    def _make_attachment(self, filename: str, data: bytes, content_type: str | None = None,
-                         description: str | None = None) -> JSON:
+    def _make_attachment(
+        self,
+        filename: str,
+        data: bytes,
+        content_type: str | None = None,
+        description: str | None = None,
+    ) -> JSON:
         aid = self._ids.next()
         self.attachment_data[aid] = data
         url = f"{self.url}/attachments/{aid}/{quote(filename)}"
         ctype = content_type if content_type not in (None, "application/octet-stream") else None
-        return {"id": str(aid), "filename": filename, "size": len(data), "url": url,
-                "proxy_url": url, "description": description,
-                "content_type": ctype or mimetypes.guess_type(filename)[0]}
+        return {
+            "id": str(aid),
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "description": description,
+            "content_type": ctype or mimetypes.guess_type(filename)[0],
+        }
 
     def _attachments(
         self, body: JSON, files: list[UploadedFile], existing: list[JSON]
@@ -556,8 +650,9 @@ class FakeDiscord:
         out = kept
         for spec in specs:
             f = new.pop(int(spec["id"]))
-            out.append(self._make_attachment(f.filename, f.data, f.content_type,
-                                             spec.get("description")))
+            out.append(
+                self._make_attachment(f.filename, f.data, f.content_type, spec.get("description"))
+            )
         out += [self._make_attachment(f.filename, f.data, f.content_type) for f in new.values()]
         return out
 
@@ -565,31 +660,54 @@ class FakeDiscord:
         guild = self.guilds.get(int(msg["guild_id"])) if "guild_id" in msg else None
         ids = dict.fromkeys(int(i) for i in re.findall(r"<@!?(\d+)>", msg["content"]))
         msg["mentions"] = [self.users[i].payload() for i in ids if i in self.users]
-        msg["mention_roles"] = [r for r in re.findall(r"<@&(\d+)>", msg["content"])
-                                if guild and int(r) in guild.roles]
+        msg["mention_roles"] = [
+            r for r in re.findall(r"<@&(\d+)>", msg["content"]) if guild and int(r) in guild.roles
+        ]
 
     def _new_message(
-        self, channel: Channel, author: User, body: JSON, files: list[UploadedFile], *,
-        msg_type: int = 0, flags: int = 0, extra: JSON | None = None,
+        self,
+        channel: Channel,
+        author: User,
+        body: JSON,
+        files: list[UploadedFile],
+        *,
+        msg_type: int = 0,
+        flags: int = 0,
+        extra: JSON | None = None,
     ) -> JSON:
         mid = self._ids.next()
         msg: JSON = {
-            "id": str(mid), "channel_id": str(channel.id), "author": author.payload(),
-            "content": body.get("content") or "", "timestamp": snowflake_iso(mid),
-            "edited_timestamp": None, "tts": bool(body.get("tts")), "mention_everyone": False,
-            "mentions": [], "mention_roles": [], "attachments": self._attachments(body, files, []),
-            "embeds": body.get("embeds") or [], "components": body.get("components") or [],
-            "reactions": [], "pinned": False, "type": msg_type,
+            "id": str(mid),
+            "channel_id": str(channel.id),
+            "author": author.payload(),
+            "content": body.get("content") or "",
+            "timestamp": snowflake_iso(mid),
+            "edited_timestamp": None,
+            "tts": bool(body.get("tts")),
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": self._attachments(body, files, []),
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "reactions": [],
+            "pinned": False,
+            "type": msg_type,
             "flags": flags | int(body.get("flags") or 0),
         }
         if channel.guild_id is not None:
             msg["guild_id"] = str(channel.guild_id)
         if ref := body.get("message_reference"):
-            msg["message_reference"] = {"type": 0, "channel_id": str(channel.id), **ref,
-                                        "message_id": str(ref["message_id"])}
+            msg["message_reference"] = {
+                "type": 0,
+                "channel_id": str(channel.id),
+                **ref,
+                "message_id": str(ref["message_id"]),
+            }
             if referenced := self._messages.get(int(ref["message_id"])):
-                msg["referenced_message"] = {k: v for k, v in referenced.items()
-                                             if k != "referenced_message"}
+                msg["referenced_message"] = {
+                    k: v for k, v in referenced.items() if k != "referenced_message"
+                }
             msg["type"] = 19 if msg_type == 0 else msg_type
         msg.update(extra or {})
         self._set_mentions(msg)
@@ -634,12 +752,25 @@ class FakeDiscord:
             return
         users.append(user.id) if add else users.remove(user.id)
         msg["reactions"] = [
-            {"emoji": _emoji(e), "count": len(u), "me": self.bot.id in u, "me_burst": False,
-             "count_details": {"burst": 0, "normal": len(u)}, "burst_colors": []}
-            for e, u in self.reactions[int(msg["id"])].items() if u
+            {
+                "emoji": _emoji(e),
+                "count": len(u),
+                "me": self.bot.id in u,
+                "me_burst": False,
+                "count_details": {"burst": 0, "normal": len(u)},
+                "burst_colors": [],
+            }
+            for e, u in self.reactions[int(msg["id"])].items()
+            if u
         ]
-        data = {"user_id": str(user.id), "channel_id": msg["channel_id"], "message_id": msg["id"],
-                "emoji": _emoji(emoji), "type": 0, "burst": False}
+        data = {
+            "user_id": str(user.id),
+            "channel_id": msg["channel_id"],
+            "message_id": msg["id"],
+            "emoji": _emoji(emoji),
+            "type": 0,
+            "burst": False,
+        }
         if "guild_id" in msg:
             data["guild_id"] = msg["guild_id"]
         event = "MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE"
@@ -661,10 +792,17 @@ class FakeDiscord:
         return guild
 
     async def send_message(
-        self, channel: Channel, author: User, content: str = "", *,
-        mentions: Sequence[User | Member] | None = None, mention_everyone: bool = False,
-        mention_roles: Sequence[Role] | None = None, embeds: Sequence[JSON] = (),
-        attachments: Sequence[AttachmentLike] = (), reference: JSON | None = None,
+        self,
+        channel: Channel,
+        author: User,
+        content: str = "",
+        *,
+        mentions: Sequence[User | Member] | None = None,
+        mention_everyone: bool = False,
+        mention_roles: Sequence[Role] | None = None,
+        embeds: Sequence[JSON] = (),
+        attachments: Sequence[AttachmentLike] = (),
+        reference: JSON | None = None,
     ) -> JSON:
         """A user posts a message: stored and dispatched as MESSAGE_CREATE. Mentions default to
         the ``<@id>``/``<@&id>`` found in ``content``. Returns the stored message."""
@@ -677,8 +815,9 @@ class FakeDiscord:
         files = [self._as_upload(a, i) for i, a in enumerate(attachments)]
         msg = self._new_message(channel, author, body, files)
         if mentions is not None:
-            msg["mentions"] = [u.user.payload() if isinstance(u, Member) else u.payload()
-                               for u in mentions]
+            msg["mentions"] = [
+                u.user.payload() if isinstance(u, Member) else u.payload() for u in mentions
+            ]
         if mention_roles is not None:
             msg["mention_roles"] = [str(r.id) for r in mention_roles]
         msg["mention_everyone"] = mention_everyone
@@ -703,30 +842,53 @@ class FakeDiscord:
     # ------------------------------------------------------------------ driving: interactions
 
     def _interaction_payload(
-        self, itype: int, channel: Channel, user: User, data: JSON, *,
-        message: JSON | None = None, locale: str = "en-US",
+        self,
+        itype: int,
+        channel: Channel,
+        user: User,
+        data: JSON,
+        *,
+        message: JSON | None = None,
+        locale: str = "en-US",
     ) -> JSON:
         guild = self._check_author(channel, user)
         iid = self._ids.next()
         payload: JSON = {
-            "id": str(iid), "application_id": str(self.application_id), "type": itype,
-            "data": data, "token": f"fake-token-{iid}-{uuid.uuid4().hex}", "version": 1,
-            "channel_id": str(channel.id), "channel": channel.payload(), "locale": locale,
-            "entitlements": [], "attachment_size_limit": 10 * 1024 * 1024,
+            "id": str(iid),
+            "application_id": str(self.application_id),
+            "type": itype,
+            "data": data,
+            "token": f"fake-token-{iid}-{uuid.uuid4().hex}",
+            "version": 1,
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
+            "locale": locale,
+            "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
         }
         if guild is not None:
             perms = guild.permissions_of(user.id)
             payload["channel"]["permissions"] = str(perms)
-            payload.update({
-                "guild_id": str(guild.id), "guild_locale": guild.locale,
-                "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
-                "member": guild.members[user.id].payload(permissions=perms),
-                "app_permissions": str(guild.permissions_of(self.bot.id)),
-                "authorizing_integration_owners": {"0": str(guild.id)}, "context": 0,
-            })
+            payload.update(
+                {
+                    "guild_id": str(guild.id),
+                    "guild_locale": guild.locale,
+                    "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
+                    "member": guild.members[user.id].payload(permissions=perms),
+                    "app_permissions": str(guild.permissions_of(self.bot.id)),
+                    "authorizing_integration_owners": {"0": str(guild.id)},
+                    "context": 0,
+                }
+            )
         else:
-            payload.update({"user": user.payload(), "app_permissions": str(Perm.EVERYONE_DEFAULT),
-                            "authorizing_integration_owners": {"0": "0"}, "context": 1})
+            payload.update(
+                {
+                    "user": user.payload(),
+                    "app_permissions": str(Perm.EVERYONE_DEFAULT),
+                    "authorizing_integration_owners": {"0": "0"},
+                    "context": 1,
+                }
+            )
         if message is not None:
             payload["message"] = copy.deepcopy(message)
         return payload
@@ -747,7 +909,11 @@ class FakeDiscord:
         return channel
 
     def _command_data(
-        self, guild: Guild | None, user: User, command: str, options: dict[str, Any],
+        self,
+        guild: Guild | None,
+        user: User,
+        command: str,
+        options: dict[str, Any],
         focused: str | None,
     ) -> JSON:
         path = command.split()
@@ -759,16 +925,20 @@ class FakeDiscord:
             raise LookupError(f"/{path[0]} is not synced here; synced commands: {synced}")
         cmd, is_guild_cmd = found[0]
         contexts = cmd.get("contexts")
-        if guild is None and (cmd.get("dm_permission") is False or is_guild_cmd
-                              or (contexts is not None and 1 not in contexts)):
+        if guild is None and (
+            cmd.get("dm_permission") is False
+            or is_guild_cmd
+            or (contexts is not None and 1 not in contexts)
+        ):
             raise LookupError(f"/{path[0]} is not available in DMs")
         perms = guild.permissions_of(user.id) if guild else Perm.EVERYONE_DEFAULT
         required = cmd.get("default_member_permissions")
         if guild and required is not None and perms & int(required) != int(required):
             raise PermissionError(f"{user.name} lacks permissions {required} for /{path[0]}")
         resolved: JSON = {}
-        opts = self._build_options(cmd.get("options") or [], path[1:], options, guild, perms,
-                                   resolved, focused)
+        opts = self._build_options(
+            cmd.get("options") or [], path[1:], options, guild, perms, resolved, focused
+        )
         data: JSON = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": opts}
         if resolved:
             data["resolved"] = resolved
@@ -777,16 +947,23 @@ class FakeDiscord:
         return data
 
     def _build_options(
-        self, defs: list[JSON], path: list[str], values: dict[str, Any], guild: Guild | None,
-        perms: int, resolved: JSON, focused: str | None,
+        self,
+        defs: list[JSON],
+        path: list[str],
+        values: dict[str, Any],
+        guild: Guild | None,
+        perms: int,
+        resolved: JSON,
+        focused: str | None,
     ) -> list[JSON]:
         subs = {o["name"]: o for o in defs if o["type"] in (1, 2)}
         if path or subs:
             if not path or path[0] not in subs:
                 raise LookupError(f"expected one of the subcommands {sorted(subs)}, got {path}")
             sub = subs[path[0]]
-            inner = self._build_options(sub.get("options") or [], path[1:], values, guild, perms,
-                                        resolved, focused)
+            inner = self._build_options(
+                sub.get("options") or [], path[1:], values, guild, perms, resolved, focused
+            )
             return [{"type": sub["type"], "name": sub["name"], "options": inner}]
         known = {o["name"]: o for o in defs}
         if unknown := set(values) - set(known):
@@ -807,8 +984,9 @@ class FakeDiscord:
             out.append({"type": spec["type"], "name": name, "value": val})
         return out
 
-    def _option_value(self, opt_type: int, value: Any, guild: Guild | None, perms: int,
-                      resolved: JSON) -> Any:
+    def _option_value(
+        self, opt_type: int, value: Any, guild: Guild | None, perms: int, resolved: JSON
+    ) -> Any:
         if opt_type in (3, 4, 5, 10):
             return {3: str, 4: int, 5: bool, 10: float}[opt_type](value)
         if opt_type == 11:
@@ -818,25 +996,37 @@ class FakeDiscord:
             return att["id"]
         obj = value.user if isinstance(value, Member) else value
         if isinstance(obj, int):
-            obj = (self.users.get(obj) or self.channels.get(obj)
-                   or (guild.roles.get(obj) if guild else None))
+            obj = (
+                self.users.get(obj)
+                or self.channels.get(obj)
+                or (guild.roles.get(obj) if guild else None)
+            )
         if isinstance(obj, User):
             resolved.setdefault("users", {})[str(obj.id)] = obj.payload()
             if guild is not None and (member := guild.members.get(obj.id)):
                 resolved.setdefault("members", {})[str(obj.id)] = member.payload(
-                    with_user=False, permissions=guild.permissions_of(obj.id))
+                    with_user=False, permissions=guild.permissions_of(obj.id)
+                )
         elif isinstance(obj, Role):
             resolved.setdefault("roles", {})[str(obj.id)] = obj.payload()
         elif isinstance(obj, Channel):
             resolved.setdefault("channels", {})[str(obj.id)] = {
-                **obj.payload(), "permissions": str(perms)}
+                **obj.payload(),
+                "permissions": str(perms),
+            }
         else:
             raise TypeError(f"cannot use {value!r} as a value for option type {opt_type}")
         return str(obj.id)
 
     async def slash(
-        self, guild: Guild | None, channel: Channel | None, user: User, command: str,
-        options: dict[str, Any] | None = None, *, subcommand: str | None = None,
+        self,
+        guild: Guild | None,
+        channel: Channel | None,
+        user: User,
+        command: str,
+        options: dict[str, Any] | None = None,
+        *,
+        subcommand: str | None = None,
         locale: str = "en-US",
     ) -> Interaction:
         """Invoke a *synced* slash command. ``command`` may be a path (``"quiz start"``) or use
@@ -847,24 +1037,39 @@ class FakeDiscord:
         path = command + (f" {subcommand}" if subcommand else "")
         data = self._command_data(guild, user, path, dict(options or {}), None)
         return await self._send_interaction(
-            self._interaction_payload(2, channel, user, data, locale=locale))
+            self._interaction_payload(2, channel, user, data, locale=locale)
+        )
 
     async def autocomplete(
-        self, guild: Guild | None, channel: Channel | None, user: User, command: str,
-        options: dict[str, Any], focused: str, *, timeout: float = 5.0, locale: str = "en-US",
+        self,
+        guild: Guild | None,
+        channel: Channel | None,
+        user: User,
+        command: str,
+        options: dict[str, Any],
+        focused: str,
+        *,
+        timeout: float = 5.0,
+        locale: str = "en-US",
     ) -> list[JSON]:
         """Send an autocomplete interaction (the ``focused`` option's value is sent as typed)
         and return the choices the bot answered with."""
         channel = self._resolve_channel(guild, channel, user)
         data = self._command_data(guild, user, command, dict(options), focused)
         ix = await self._send_interaction(
-            self._interaction_payload(4, channel, user, data, locale=locale))
+            self._interaction_payload(4, channel, user, data, locale=locale)
+        )
         await ix.wait_for(lambda i: i.response_type == 8, timeout)
         return ix.choices or []
 
     async def click(
-        self, message: JSON | int, user: User, custom_id: str, *,
-        values: Sequence[Any] | None = None, locale: str = "en-US",
+        self,
+        message: JSON | int,
+        user: User,
+        custom_id: str,
+        *,
+        values: Sequence[Any] | None = None,
+        locale: str = "en-US",
     ) -> Interaction:
         """Press the button (or, with ``values``, use the select) ``custom_id`` on a stored
         message; the interaction carries the message as currently stored."""
@@ -882,21 +1087,28 @@ class FakeDiscord:
         if comp["type"] != 2:
             guild, resolved = self.guild_of(channel), cast(JSON, {})
             opt_type = {3: 3, 5: 6, 6: 8, 7: 9, 8: 7}[comp["type"]]  # select -> option type
-            data["values"] = [self._option_value(opt_type, v, guild, 0, resolved)
-                              for v in values or []]
+            data["values"] = [
+                self._option_value(opt_type, v, guild, 0, resolved) for v in values or []
+            ]
             if resolved:
                 data["resolved"] = resolved
         return await self._send_interaction(
-            self._interaction_payload(3, channel, user, data, message=msg, locale=locale))
+            self._interaction_payload(3, channel, user, data, message=msg, locale=locale)
+        )
 
-    async def select(self, message: JSON | int, user: User, custom_id: str,
-                     values: Sequence[Any]) -> Interaction:
+    async def select(
+        self, message: JSON | int, user: User, custom_id: str, values: Sequence[Any]
+    ) -> Interaction:
         """Choose ``values`` (strings; Users/Roles/Channels for entity selects) in a select."""
         return await self.click(message, user, custom_id, values=values)
 
     async def submit_modal(
-        self, source: Interaction | str, user: User | None = None,
-        values: dict[str, str | Sequence[str]] | None = None, *, channel: Channel | None = None,
+        self,
+        source: Interaction | str,
+        user: User | None = None,
+        values: dict[str, str | Sequence[str]] | None = None,
+        *,
+        channel: Channel | None = None,
     ) -> Interaction:
         """Submit a modal. ``source``: the Interaction the bot answered with a modal (its
         components/channel/user are reused) or a bare modal ``custom_id`` (needs ``channel``
@@ -909,8 +1121,9 @@ class FakeDiscord:
             channel = channel or self.channels[source.channel_id]
             user = user or self.users[source.user_id]
             custom_id, message = modal["custom_id"], source.payload.get("message")
-            inputs = {c["custom_id"]: c for c in walk_components(modal["components"])
-                      if "custom_id" in c}
+            inputs = {
+                c["custom_id"]: c for c in walk_components(modal["components"]) if "custom_id" in c
+            }
             if unknown := set(values) - set(inputs):
                 raise ValueError(f"unknown modal inputs {sorted(unknown)}; have {sorted(inputs)}")
             missing = [k for k, c in inputs.items() if c.get("required", True) and k not in values]
@@ -921,11 +1134,14 @@ class FakeDiscord:
             if channel is None or user is None:
                 raise ValueError("submit_modal with a custom_id needs user and channel")
             custom_id, message = source, None
-            components = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
-                          for k, v in values.items()]
+            components = [
+                {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
+                for k, v in values.items()
+            ]
         data = {"custom_id": custom_id, "components": components}
         return await self._send_interaction(
-            self._interaction_payload(5, channel, user, data, message=message))
+            self._interaction_payload(5, channel, user, data, message=message)
+        )
 
     def _modal_answer(self, defs: list[JSON], values: dict[str, Any]) -> list[JSON]:
         out: list[JSON] = []
@@ -934,15 +1150,31 @@ class FakeDiscord:
                 inner = self._modal_answer(comp["components"], values)
                 out.append({"type": 1, "components": inner})
             elif comp["type"] == 18:
-                out.append({"type": 18, "id": comp.get("id"),
-                            "component": self._modal_answer([comp["component"]], values)[0]})
+                out.append(
+                    {
+                        "type": 18,
+                        "id": comp.get("id"),
+                        "component": self._modal_answer([comp["component"]], values)[0],
+                    }
+                )
             elif comp["type"] == 4:
-                out.append({"type": 4, "id": comp.get("id"), "custom_id": comp["custom_id"],
-                            "value": str(values.get(comp["custom_id"], ""))})
+                out.append(
+                    {
+                        "type": 4,
+                        "id": comp.get("id"),
+                        "custom_id": comp["custom_id"],
+                        "value": str(values.get(comp["custom_id"], "")),
+                    }
+                )
             elif "custom_id" in comp:
-                out.append({"type": comp["type"], "id": comp.get("id"),
-                            "custom_id": comp["custom_id"],
-                            "values": list(values.get(comp["custom_id"], []))})
+                out.append(
+                    {
+                        "type": comp["type"],
+                        "id": comp.get("id"),
+                        "custom_id": comp["custom_id"],
+                        "values": list(values.get(comp["custom_id"], [])),
+                    }
+                )
         return out
 
     # ------------------------------------------------------------------ HTTP plumbing
@@ -953,9 +1185,24 @@ class FakeDiscord:
             ("POST", "/users/@me/channels", self._h_create_dm),
             ("GET", "/users/{user_id}", self._h_get_user),
             ("GET", "/gateway", static(lambda: json_response({"url": self.gateway_url}))),
-            ("GET", "/gateway/bot", static(lambda: json_response({
-                "url": self.gateway_url, "shards": 1, "session_start_limit": {
-                    "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}))),
+            (
+                "GET",
+                "/gateway/bot",
+                static(
+                    lambda: json_response(
+                        {
+                            "url": self.gateway_url,
+                            "shards": 1,
+                            "session_start_limit": {
+                                "total": 1000,
+                                "remaining": 1000,
+                                "reset_after": 0,
+                                "max_concurrency": 1,
+                            },
+                        }
+                    )
+                ),
+            ),
             ("GET", "/oauth2/applications/@me", self._h_application),
             ("GET", "/applications/@me", self._h_application),
             ("GET", "/applications/{app_id}/commands", self._h_commands),
@@ -970,12 +1217,21 @@ class FakeDiscord:
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._h_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._h_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._h_message),
-            ("DELETE", "/channels/{channel_id}/messages/{message_id}/reactions",
-             self._h_clear_reactions),
-            ("PUT", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user}",
-             self._h_reaction),
-            ("DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user}",
-             self._h_reaction),
+            (
+                "DELETE",
+                "/channels/{channel_id}/messages/{message_id}/reactions",
+                self._h_clear_reactions,
+            ),
+            (
+                "PUT",
+                "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user}",
+                self._h_reaction,
+            ),
+            (
+                "DELETE",
+                "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user}",
+                self._h_reaction,
+            ),
             ("POST", "/channels/{channel_id}/typing", static(no_content)),
             ("GET", "/guilds/{guild_id}", self._h_guild),
             ("GET", "/guilds/{guild_id}/channels", self._h_guild),
@@ -1007,8 +1263,12 @@ class FakeDiscord:
                         self._failures.remove(failure)
                     raise DiscordError(failure.status, failure.code, failure.message)
             is_bot_route = not rec.path.startswith(("/interactions/", "/webhooks/"))
-            if (self.token is not None and request.path.startswith(API) and is_bot_route
-                    and request.headers.get("Authorization") != f"Bot {self.token}"):
+            if (
+                self.token is not None
+                and request.path.startswith(API)
+                and is_bot_route
+                and request.headers.get("Authorization") != f"Bot {self.token}"
+            ):
                 raise DiscordError(401, 0, "401: Unauthorized")
             response: web.StreamResponse = await handler(request)
         except DiscordError as exc:
@@ -1036,8 +1296,15 @@ class FakeDiscord:
                 body = json.loads(raw)
             except ValueError:
                 body = raw.decode(errors="replace")
-        rec = Request(request.method, request.path.removeprefix(API), dict(request.query), body,
-                      files, dict(request.headers), time.perf_counter())
+        rec = Request(
+            request.method,
+            request.path.removeprefix(API),
+            dict(request.query),
+            body,
+            files,
+            dict(request.headers),
+            time.perf_counter(),
+        )
         request[REC] = rec
         self.requests.append(rec)
         self._notify()
@@ -1069,13 +1336,27 @@ class FakeDiscord:
         raise DiscordError(404, 0, "404: Not Found")
 
     async def _h_application(self, _: web.Request) -> web.Response:
-        return json_response({
-            "id": str(self.application_id), "name": self.bot.name, "icon": None,
-            "description": "", "summary": "", "bot_public": True, "bot_require_code_grant": False,
-            "owner": self.app_owner.payload(), "team": None, "verify_key": "0" * 64, "flags": 0,
-            "bot": self.bot.payload(), "rpc_origins": [], "tags": [], "redirect_uris": [],
-            "interactions_endpoint_url": None, "approximate_guild_count": len(self.guilds),
-        })
+        return json_response(
+            {
+                "id": str(self.application_id),
+                "name": self.bot.name,
+                "icon": None,
+                "description": "",
+                "summary": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": self.app_owner.payload(),
+                "team": None,
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "bot": self.bot.payload(),
+                "rpc_origins": [],
+                "tags": [],
+                "redirect_uris": [],
+                "interactions_endpoint_url": None,
+                "approximate_guild_count": len(self.guilds),
+            }
+        )
 
     async def _h_get_user(self, request: web.Request) -> web.Response:
         user = self.users.get(self._id(request, "user_id"))
@@ -1104,9 +1385,16 @@ class FakeDiscord:
         result = []
         for spec in new:
             prev = old.get((spec["name"], spec.get("type", 1)))
-            cmd = {"type": 1, "description": "", "default_member_permissions": None,
-                   "nsfw": False, **spec, "id": prev["id"] if prev else str(self._ids.next()),
-                   "application_id": str(self.application_id), "version": str(self._ids.next())}
+            cmd = {
+                "type": 1,
+                "description": "",
+                "default_member_permissions": None,
+                "nsfw": False,
+                **spec,
+                "id": prev["id"] if prev else str(self._ids.next()),
+                "application_id": str(self.application_id),
+                "version": str(self._ids.next()),
+            }
             if guild_id:
                 cmd["guild_id"] = str(guild_id)
             result.append(cmd)
@@ -1132,7 +1420,7 @@ class FakeDiscord:
         elif "around" in q:
             older = [m for m in msgs if int(m["id"]) <= int(q["around"])]
             newer = [m for m in msgs if int(m["id"]) > int(q["around"])]
-            msgs = older[-(limit // 2 + 1):] + newer[: limit // 2]
+            msgs = older[-(limit // 2 + 1) :] + newer[: limit // 2]
         else:
             msgs = msgs[-limit:]
         return json_response(msgs[::-1])
@@ -1162,8 +1450,9 @@ class FakeDiscord:
         if request.method == "PATCH":
             if not is_own:
                 raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
-            self._dispatch_message("MESSAGE_UPDATE", self._edit_message(msg, rec.json or {},
-                                                                        rec.files))
+            self._dispatch_message(
+                "MESSAGE_UPDATE", self._edit_message(msg, rec.json or {}, rec.files)
+            )
         elif request.method == "DELETE":
             if not is_own and not self._bot_can(ch, Perm.MANAGE_MESSAGES):
                 raise DiscordError(403, 50013, "Missing Permissions")
@@ -1199,8 +1488,9 @@ class FakeDiscord:
         if tail == "/members":
             limit = int(request.query.get("limit", 1))
             after = int(request.query.get("after", 0))
-            members = sorted((m for m in guild.members.values() if m.id > after),
-                             key=lambda m: m.id)
+            members = sorted(
+                (m for m in guild.members.values() if m.id > after), key=lambda m: m.id
+            )
             return json_response([m.payload() for m in members[:limit]])
         if "user_id" in request.match_info:
             member = guild.members.get(self._id(request, "user_id"))
@@ -1219,11 +1509,16 @@ class FakeDiscord:
 
     def _interaction_extra(self, ix: Interaction) -> JSON:
         user = ix.payload["member"]["user"] if "member" in ix.payload else ix.payload["user"]
-        return {"application_id": str(self.application_id), "webhook_id": str(self.application_id),
-                "interaction_metadata": {
-                    "id": str(ix.id), "type": ix.type, "user": user,
-                    "authorizing_integration_owners": ix.payload["authorizing_integration_owners"],
-                }}
+        return {
+            "application_id": str(self.application_id),
+            "webhook_id": str(self.application_id),
+            "interaction_metadata": {
+                "id": str(ix.id),
+                "type": ix.type,
+                "user": user,
+                "authorizing_integration_owners": ix.payload["authorizing_integration_owners"],
+            },
+        }
 
     async def _h_callback(self, request: web.Request) -> web.Response:
         ix = self.interactions.get(self._id(request, "interaction_id"))
@@ -1239,12 +1534,25 @@ class FakeDiscord:
         if rtype in (4, 5):
             msg_type = 20 if ix.type == 2 else 0
             if rtype == 4:
-                message = self._new_message(channel, self.bot, data, rec.files, msg_type=msg_type,
-                                            extra=self._interaction_extra(ix))
+                message = self._new_message(
+                    channel,
+                    self.bot,
+                    data,
+                    rec.files,
+                    msg_type=msg_type,
+                    extra=self._interaction_extra(ix),
+                )
             else:
                 flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
-                message = self._new_message(channel, self.bot, {}, [], msg_type=msg_type,
-                                            flags=flags, extra=self._interaction_extra(ix))
+                message = self._new_message(
+                    channel,
+                    self.bot,
+                    {},
+                    [],
+                    msg_type=msg_type,
+                    flags=flags,
+                    extra=self._interaction_extra(ix),
+                )
             ix.original_id = int(message["id"])
             self._dispatch_message("MESSAGE_CREATE", message)
         elif rtype in (6, 7):
@@ -1264,12 +1572,18 @@ class FakeDiscord:
         resource: JSON = {"type": rtype}
         if message is not None:
             resource["message"] = message
-        return json_response({"interaction": {
-            "id": str(ix.id), "type": ix.type,
-            "response_message_id": message["id"] if message else None,
-            "response_message_loading": rtype == 5,
-            "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
-        }, "resource": resource})
+        return json_response(
+            {
+                "interaction": {
+                    "id": str(ix.id),
+                    "type": ix.type,
+                    "response_message_id": message["id"] if message else None,
+                    "response_message_loading": rtype == 5,
+                    "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
+                },
+                "resource": resource,
+            }
+        )
 
     def _webhook_interaction(self, request: web.Request) -> Interaction:
         token = request.match_info["token"]
@@ -1288,8 +1602,13 @@ class FakeDiscord:
             msg = self._edit_message(original, body, rec.files)
             self._dispatch_message("MESSAGE_UPDATE", msg)
         else:
-            msg = self._new_message(self.channels[ix.channel_id], self.bot, body, rec.files,
-                                    extra=self._interaction_extra(ix))
+            msg = self._new_message(
+                self.channels[ix.channel_id],
+                self.bot,
+                body,
+                rec.files,
+                extra=self._interaction_extra(ix),
+            )
             self._dispatch_message("MESSAGE_CREATE", msg)
         ix.followup_ids.append(int(msg["id"]))
         self._notify()

@@ -38,8 +38,9 @@ class MiniBot(commands.Bot):
     def __init__(self, guild_id: int) -> None:
         intents = discord.Intents.default()
         intents.message_content = True
-        super().__init__(command_prefix="!", intents=intents,
-                         allowed_mentions=discord.AllowedMentions.none())
+        super().__init__(
+            command_prefix="!", intents=intents, allowed_mentions=discord.AllowedMentions.none()
+        )
         self.guild_obj = discord.Object(guild_id)
         self.add_commands()
 
@@ -75,12 +76,15 @@ class MiniBot(commands.Bot):
         @tree.command(description="Send files")
         async def files(interaction: discord.Interaction) -> None:
             await interaction.response.send_message(
-                "one", file=discord.File(io.BytesIO(b"first bytes"), "one.txt"))
+                "one", file=discord.File(io.BytesIO(b"first bytes"), "one.txt")
+            )
             await interaction.followup.send(
-                "two", file=discord.File(io.BytesIO(b"\x00\x01binary"), "two.bin"))
+                "two", file=discord.File(io.BytesIO(b"\x00\x01binary"), "two.bin")
+            )
             assert interaction.channel is not None
             await interaction.channel.send(  # type: ignore[union-attr]
-                "three", file=discord.File(io.BytesIO(b"third"), "three.txt"))
+                "three", file=discord.File(io.BytesIO(b"third"), "three.txt")
+            )
 
         @tree.command(description="Size of an attachment")
         async def size(interaction: discord.Interaction, upload: discord.Attachment) -> None:
@@ -92,9 +96,9 @@ class MiniBot(commands.Bot):
             await interaction.response.send_message(f"you picked {name}")
 
         @fruit.autocomplete("name")
-        async def fruit_ac(interaction: discord.Interaction, current: str) -> list[
-            app_commands.Choice[str]
-        ]:
+        async def fruit_ac(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
             names = ["apple", "apricot", "banana"]
             return [app_commands.Choice(name=n, value=n) for n in names if n.startswith(current)]
 
@@ -191,8 +195,9 @@ async def test_echo_slash_command(world: World, bot: MiniBot) -> None:
     body = await ix.response()
     assert body["type"] == 4 and body["data"]["content"] == "hello"
     assert not ix.ephemeral and ix.original is not None and ix.original["content"] == "hello"
-    ix2 = await fake.slash(world.guild, world.channel, world.bob, "echo",
-                           {"text": "secret", "private": True})
+    ix2 = await fake.slash(
+        world.guild, world.channel, world.bob, "echo", {"text": "secret", "private": True}
+    )
     assert (await ix2.response())["data"]["flags"] & 64 and ix2.ephemeral
     req = await fake.wait_for_request(path=rf"/interactions/{ix2.id}/.*/callback")
     assert req.query == {"with_response": "1"} and "Authorization" not in req.headers
@@ -200,8 +205,9 @@ async def test_echo_slash_command(world: World, bot: MiniBot) -> None:
 
 async def test_subcommand_group_defer_and_followup(world: World, bot: MiniBot) -> None:
     fake = world.fake
-    ix = await fake.slash(world.guild, world.channel, world.alice, "quiz admin reset",
-                          {"rounds": 3, "who": world.bob})
+    ix = await fake.slash(
+        world.guild, world.channel, world.alice, "quiz admin reset", {"rounds": 3, "who": world.bob}
+    )
     assert (await ix.response())["type"] == 5
     await ix.wait_for(lambda i: i.followups)
     assert ix.original is not None and ix.original["content"] == "reset 3 for bob"
@@ -228,24 +234,32 @@ async def test_files_arrive_with_bytes(world: World, bot: MiniBot) -> None:
     one = await fake.wait_for_message(world.channel)
     two = await fake.wait_for_message(world.channel)
     three = await fake.wait_for_message(world.channel)
-    got = [(m["content"], a["filename"], fake.attachment_bytes(a))
-           for m in (one, two, three) for a in m["attachments"]]
-    assert got == [("one", "one.txt", b"first bytes"), ("two", "two.bin", b"\x00\x01binary"),
-                   ("three", "three.txt", b"third")]
+    got = [
+        (m["content"], a["filename"], fake.attachment_bytes(a))
+        for m in (one, two, three)
+        for a in m["attachments"]
+    ]
+    assert got == [
+        ("one", "one.txt", b"first bytes"),
+        ("two", "two.bin", b"\x00\x01binary"),
+        ("three", "three.txt", b"third"),
+    ]
     assert ix.callback_files[0].data == b"first bytes"
     assert ix.followups[0]["id"] == two["id"]
 
 
 async def test_attachment_option_is_downloadable(world: World, bot: MiniBot) -> None:
-    ix = await world.fake.slash(world.guild, world.channel, world.alice, "size",
-                                {"upload": ("data.csv", b"a,b\n1,2\n")})
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "size", {"upload": ("data.csv", b"a,b\n1,2\n")}
+    )
     assert (await ix.response())["data"]["content"] == "data.csv: 8 bytes"
 
 
 async def test_autocomplete_and_modal(world: World, bot: MiniBot) -> None:
     fake = world.fake
-    choices = await fake.autocomplete(world.guild, world.channel, world.alice, "fruit",
-                                      {"name": "ap"}, focused="name")
+    choices = await fake.autocomplete(
+        world.guild, world.channel, world.alice, "fruit", {"name": "ap"}, focused="name"
+    )
     assert [c["value"] for c in choices] == ["apple", "apricot"]
     ix = await fake.slash(world.guild, world.channel, world.alice, "ask")
     await ix.response()
