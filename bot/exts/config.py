@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class ConfigCog(commands.GroupCog, group_name="config", group_description="Server settings"):
+class ConfigCog(
+    commands.GroupCog, name="config", group_name="config", group_description="Server settings"
+):
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
         super().__init__()

@@ -32,3 +32,19 @@ async def test_commands_synced_globally_work_in_every_server(world: World) -> No
     )
     body = await ix.response()
     assert "33" in body["data"]["embeds"][0]["description"]
+
+
+async def test_every_extension_can_be_reloaded_while_running(world: World) -> None:
+    for name in list(world.bot.extensions):
+        await world.bot.reload_extension(name)
+    assert {c.name for c in world.bot.tree.get_commands()} >= {
+        "ask",
+        "help",
+        "config",
+        "quiz",
+        "fact",
+    }
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": "how old is jason kenny?"}
+    )
+    assert "33" in (await ix.response())["data"]["embeds"][0]["description"]

@@ -113,7 +113,9 @@ async def _say(
 
 
 @app_commands.guild_only()
-class FactsCog(commands.GroupCog, group_name="fact", group_description="This server's facts"):
+class FactsCog(
+    commands.GroupCog, name="fact", group_name="fact", group_description="This server's facts"
+):
     """Add, edit, remove, restore, list, import and export a server's facts; review suggestions."""
 
     def __init__(self, bot: TriviaBot) -> None:
