@@ -86,6 +86,8 @@ ANCHOR_WEIGHT = 1.6
 """Key terms count this much more than other words in recall and precision."""
 
 MIN_TYPO_LENGTH = 4
+NAME_TYPO_LENGTH = 5
+"""From this length a word may be two edits from a rider's name ("harry" for "harrie")."""
 SHORT_WORD = 4
 """Words this short are only corrected to a rider's name missing a letter ("keny"): they have
 too many neighbours ("help" is one letter from "held", "tall" from "tally")."""
@@ -398,6 +400,9 @@ class _Query:
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = _anchors_of(self.content)
+        if "kenny" in self.token_set and "person" not in self.anchors:
+            # "Kenny" alone could be either of them; the other words must decide.
+            self.anchors["person"] = frozenset(GROUPS["couple"])
         if (
             self.qtype is QType.PERSON
             and "win" in self.token_set
@@ -418,6 +423,7 @@ class _Entry:
     answer_vocab: frozenset[str]
     anchors: dict[str, frozenset[str]]
     subjects: frozenset[str]
+    answer_values: frozenset[str]  # numbers and places among its short answers
     alive: bool = True
 
 
@@ -478,6 +484,7 @@ class FactIndex:
         )
         vocab.update(answer_vocab)
         subjects = _anchors_of(tokens(fact.question), imply_sex=False).get("person", frozenset())
+        short = [t for a in fact.accept for t in content_tokens(tokens(a))]
         entry = _Entry(
             fact=fact,
             phrasings=phrasings,
@@ -485,6 +492,7 @@ class FactIndex:
             answer_vocab=answer_vocab,
             anchors=_anchors_of(vocab),
             subjects=subjects,
+            answer_values=frozenset(t for t in short if t[0].isdigit()),
         )
         if fact.kind == "person":  # riders' names: short typos of these are worth correcting
             self._names.update(t for a in fact.accept for t in content_tokens(tokens(a)))
@@ -566,6 +574,12 @@ class FactIndex:
             return token
         limit = 1 if len(token) <= 6 else 2
         pool = self._vocab_by_head.get(token[0], [])
+        if len(token) >= NAME_TYPO_LENGTH:  # names are often misspelt by more than a letter
+            name = process.extractOne(
+                token, [w for w in pool if w in self._names], scorer=OSA.distance, score_cutoff=2
+            )
+            if name is not None:
+                return name[0]
         if len(token) <= SHORT_WORD:
             pool = [w for w in pool if len(w) == len(token) + 1 and w in self._names]
         for suffix in INFLECTIONS:
@@ -605,7 +619,7 @@ class FactIndex:
             if not self._visible(entry.fact, guild_id):
                 continue
             recall = sum(query.weights[t] for t in query.content if t in entry.vocab) / query.total
-            penalty = self._penalties(entry, query.anchors, query.qtype)
+            penalty = self._penalties(entry, query)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
@@ -677,7 +691,16 @@ class FactIndex:
         return Candidate(entry.fact, round(100.0 * best_p - penalty, 2), best_phrasing.text)
 
     @staticmethod
-    def _penalties(entry: _Entry, q_anchors: dict[str, frozenset[str]], qtype: QType) -> float:
+    def _penalties(entry: _Entry, query: _Query) -> float:
+        q_anchors, qtype = query.anchors, query.qtype
+        q_people = q_anchors.get("person", frozenset())
+        # "Who is the 33-year-old?" is answered by "how old is Jason Kenny?" (33).
+        asks_for_subject = (
+            qtype is QType.PERSON
+            and not q_people
+            and len(entry.subjects) == 1
+            and bool(query.token_set & entry.answer_values)
+        )
         penalty = 0.0
         for cls, q_values in q_anchors.items():
             f_values = entry.anchors.get(cls, frozenset())
@@ -695,7 +718,9 @@ class FactIndex:
                 penalty += CONFLICT_PENALTY
             elif q_values - f_values:
                 penalty += PARTIAL_ANCHOR_PENALTY
-        if entry.subjects and not q_anchors.get("person", frozenset()) & entry.subjects:
+        if asks_for_subject:
+            return penalty
+        if entry.subjects and not q_people & entry.subjects:
             penalty += SUBJECT_MISSING_PENALTY
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None:
