@@ -42,6 +42,10 @@ MUST_ANSWER = [
     ("Which country is Azizulhasni Awang from?", ["malaysia"]),
     ("who did laura win the madison with", ["archibald"]),
     ("how many medals do the kennys have between them", ["15"]),
+    ("who is the 33 year old", ["jason kenny"]),  # asked by the answer's own number
+    ("harry lavreysen nationality", ["netherlands"]),  # a name two letters off
+    ("where is azizulhasni awnag from", ["malaysia"]),
+    ("whats laura kenneys gold count", ["five"]),
 ]
 
 MUST_NOT_ANSWER = [
@@ -83,8 +87,9 @@ def test_questions_outside_the_article_are_never_answered(index: FactIndex, ques
     assert len(result.suggestions) <= MAX_SUGGESTIONS
 
 
-def test_an_ambiguous_question_offers_choices(index: FactIndex) -> None:
-    result = index.match("kenny medals")  # Jason's or Laura's?
+@pytest.mark.parametrize("question", ["kenny medals", "how many golds has kenny won"])
+def test_an_ambiguous_question_offers_choices(index: FactIndex, question: str) -> None:
+    result = index.match(question)  # Jason's or Laura's?
     assert result.outcome is Outcome.SUGGEST
     assert 2 <= len(result.suggestions) <= MAX_SUGGESTIONS
     assert all(c.score >= SUGGEST_THRESHOLD for c in result.candidates)
