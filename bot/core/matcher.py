@@ -614,11 +614,12 @@ class FactIndex:
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
         bounded: list[tuple[float, float, float, _Entry]] = []
+        weight = query.weights.__getitem__
         for doc in self._candidates(query):
             entry = self._entries[doc]
             if not self._visible(entry.fact, guild_id):
                 continue
-            recall = sum(query.weights[t] for t in query.content if t in entry.vocab) / query.total
+            recall = sum(map(weight, query.token_set & entry.vocab)) / query.total
             penalty = self._penalties(entry, query)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
@@ -663,21 +664,21 @@ class FactIndex:
 
     def _score(self, entry: _Entry, query: _Query, recall: float, penalty: float) -> Candidate:
         """Score a candidate by its best phrasing; recall and penalties come computed."""
-        w = query.weights
+        w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
         answered = query.token_set & entry.answer_vocab
-        answered_weight = sum(w[t] for t in answered)
+        answered_weight = sum(map(w, answered))
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
         for ph in entry.phrasings:
             shared = ph.tokens & query.token_set
-            own = answered_weight + sum(w[t] for t in shared - answered)
+            own = answered_weight + sum(map(w, shared - answered))
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
             if ph.weight_version != self._version:
                 ph.weight = sum(self._weight(t) for t in ph.tokens) or 1.0
                 ph.weight_version = self._version
-            precision = sum(w[t] for t in shared) / ph.weight
+            precision = sum(map(w, shared)) / ph.weight
             similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
             unmatched = len(ph.keys - query.keys)
             combined = (
