@@ -32,7 +32,7 @@ from bot.core.facts import (
 )
 from bot.core.matcher import SUGGEST_THRESHOLD, Candidate, FactIndex, MatchResult, Outcome, QType
 from bot.core.matcher import question_type as _question_type
-from bot.core.text import tokens
+from bot.core.text import ORDINAL_TENS, ORDINAL_UNITS, TENS, UNITS, tokens
 
 T = TypeVar("T")
 
@@ -63,66 +63,8 @@ FIELD_ORDER = ("question", "answer", "phrasings", "accept", "tags", "kind", "quo
 _SLUG_FILLER = frozenset({"a", "an", "the"})
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)*(?:\s*%)?$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
-_NUMBER_WORDS = frozenset(
-    [
-        "zero",
-        "nil",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-    ]
-)
-_ORDINAL_WORDS = frozenset(
-    [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ]
-)
+_NUMBER_WORDS = frozenset(UNITS) | frozenset(TENS) | {"hundred", "thousand", "million"}
+_ORDINAL_WORDS = frozenset(ORDINAL_UNITS) | frozenset(ORDINAL_TENS)
 KIND_FOR_QUESTION: dict[QType, str] = {
     QType.COUNT: "number",
     QType.PERSON: "person",
