@@ -117,7 +117,7 @@ class SuggestionView(discord.ui.View):
         if self.message is not None:
             try:
                 await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException:
+            except (discord.HTTPException, RuntimeError):  # RuntimeError: shutting down
                 log.debug("could not disable suggestion buttons", exc_info=True)
 
 

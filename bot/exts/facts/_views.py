@@ -68,7 +68,7 @@ class OwnedView(discord.ui.View):
                 await self.message.edit(
                     content=self.timeout_note, view=self, allowed_mentions=NO_MENTIONS
                 )
-        except discord.HTTPException:
+        except (discord.HTTPException, RuntimeError):  # RuntimeError: shutting down, session closed
             log.debug("could not disable timed-out buttons", exc_info=True)
 
     async def on_error(
