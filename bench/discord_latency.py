@@ -154,7 +154,7 @@ async def serve_bot(
 ) -> None:
     """The child process: the real bot, pointed at the fake, until it is terminated."""
     from bot.app import App
-    from bot.client import TriviaBot
+    from bot.client import TriviaBot, settle_heap
     from tests.fakediscord import DiscordPatch
 
     app = await App.open(_settings(database, guild_id))
@@ -162,6 +162,7 @@ async def serve_bot(
         results = {q: app.index.match(q, guild_id) for q in QUESTIONS}
         app.index = _Precomputed(app.index, results)  # type: ignore[assignment]
     bot = TriviaBot(app)
+    settle_heap()  # as `python -m bot run` does
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     with DiscordPatch(api_base, gateway):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from typing import Any
@@ -24,6 +25,13 @@ EXTENSIONS = (
     "bot.exts.quiz",
     "bot.exts.facts",
 )
+
+
+def settle_heap() -> None:
+    """Move everything built at start-up (modules, the fact index) out of the garbage collector's
+    full passes: it lives as long as the process, and scanning it stalled replies by ~100 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def make_intents(settings: Settings) -> discord.Intents:
@@ -73,6 +81,7 @@ class TriviaBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development server %s", len(synced), guild.id)
 
+
     async def on_message(self, message: discord.Message, /) -> None:
         """Messages are for the ask cog's listener only: the bot has no text commands.
 
@@ -93,6 +102,7 @@ async def _start(settings: Settings, *, sync_only: bool, sync_guild: int | None)
         return 2
     app = await App.open(settings)
     bot = TriviaBot(app, sync_on_start=not sync_only)
+    settle_heap()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
