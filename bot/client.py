@@ -93,7 +93,8 @@ class TriviaBot(commands.Bot):
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
 
 
-async def _start(settings: Settings, *, sync_only: bool, sync_guild: int | None) -> int:
+async def start_bot(settings: Settings, *, sync_only: bool, sync_guild: int | None) -> int:
+    """Open the database, connect to Discord and run until closed; returns the exit code."""
     if settings.discord_token is None:
         print(
             "error: DISCORD_TOKEN is not set. Put it in .env (see README), "
@@ -145,6 +146,6 @@ async def _start(settings: Settings, *, sync_only: bool, sync_guild: int | None)
 def run_bot(settings: Settings, *, sync_only: bool = False, sync_guild: int | None = None) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     try:
-        return asyncio.run(_start(settings, sync_only=sync_only, sync_guild=sync_guild))
+        return asyncio.run(start_bot(settings, sync_only=sync_only, sync_guild=sync_guild))
     except KeyboardInterrupt:
         return 0
