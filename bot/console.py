@@ -113,7 +113,7 @@ class ConsoleSession:
             self.console.print(f"[red]Can't start that quiz: {exc}.[/] Try /topics.")
             return True
         self.console.print(
-            f"[bold]Quiz![/] {session.rounds} questions on [bold]{bank.topic}[/], "
+            f"[bold]Quiz![/] {session.rounds} question{'s' if session.rounds != 1 else ''} on [bold]{bank.topic}[/], "
             f"{CONSOLE_SECONDS} s each. Type answers; /hint, /skip, /stop."
         )
         keep_going = True

@@ -40,6 +40,10 @@ HIGH_CONFIDENCE = 85.0
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
+VAGUE_WORD_SHARE = 0.05
+VAGUE_WORD_MIN = 3
+"""A question of one word found in more than this share (and number) of facts gets choices,
+never an answer."""
 MAX_QUERY_CHARS = 500
 """Only the start of a very long message is read; a question is never this long."""
 MAX_CONTENT_TOKENS = 30
@@ -60,7 +64,7 @@ W_PRECISION = 0.30
 W_FUZZ = 0.25
 W_OWN_RECALL = 0.5
 """Share of recall that must come from one phrasing (and the answer) rather than all of them."""
-UNKNOWN_TOKEN_PENALTY = 14.0
+UNKNOWN_TOKEN_PENALTY = 10.0
 """Per word of the question that no fact uses at all: the bot cannot know what is asked."""
 MISSING_MEASURE_PENALTY = 25.0
 """The question asks for a measure (age, margin, laps, points, year ...) the fact never mentions."""
@@ -196,6 +200,24 @@ ANCHORS: dict[str, dict[str, str]] = {
         "time": "time",
     },
     "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
+    # Other Games than Tokyo 2020: a question about them is outside the article.
+    "games": {
+        "rio": "2016",
+        "2016": "2016",
+        "london": "2012",
+        "2012": "2012",
+        "beijing": "2008",
+        "2008": "2008",
+        "athens": "2004",
+        "2004": "2004",
+        "sydney": "2000",
+        "2000": "2000",
+        "paris": "2024",
+        "2024": "2024",
+        "2028": "2028",
+        "angeles": "2028",
+        "brisbane": "2032",
+    },
     "compare": {"more": "more", "than": "more", "fewer": "more", "less": "more"},
     "nation": {
         "britain": "britain",
@@ -632,7 +654,11 @@ class FactIndex:
                 break
             scored.append(self._score(entry, query, recall, penalty))
             scored.sort(key=lambda c: c.score, reverse=True)
-        return self._decide(question, scored)
+        # One common word ("race?", "gold") cannot pick a fact out; one rare word ("awang") can.
+        vague = len(content) == 1 and len(self._postings.get(content[0], ())) > max(
+            VAGUE_WORD_MIN, VAGUE_WORD_SHARE * self._live
+        )
+        return self._decide(question, scored, may_answer=not vague)
 
     def _candidates(self, query: _Query) -> list[int]:
         """The facts sharing the question's most telling words, best first (at most CANDIDATES)."""
@@ -708,6 +734,9 @@ class FactIndex:
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
                 continue
+            if cls == "games" and q_values - f_values:
+                penalty += CONFLICT_PENALTY
+                continue
             if not f_values:
                 if cls not in {"sex", "negation", "rank"}:
                     # A count is only right for the scope it was counted in.
@@ -736,13 +765,15 @@ class FactIndex:
         return penalty
 
     @staticmethod
-    def _decide(question: str, scored: list[Candidate]) -> MatchResult:
+    def _decide(question: str, scored: list[Candidate], *, may_answer: bool) -> MatchResult:
         if not scored or scored[0].score < SUGGEST_THRESHOLD:
             return MatchResult(question, Outcome.DECLINE)
         best = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
-        if best.score >= ANSWER_THRESHOLD and (
-            best.score - runner_up >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE
+        if (
+            may_answer
+            and best.score >= ANSWER_THRESHOLD
+            and (best.score - runner_up >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE)
         ):
             return MatchResult(question, Outcome.ANSWER, (best,))
         suggestions = tuple(c for c in scored[:MAX_SUGGESTIONS] if c.score >= SUGGEST_THRESHOLD)

@@ -134,6 +134,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("get", "on"): "finish",
     ("got", "on"): "finish",
     ("end", "up"): "finish",
+    ("going", "into"): "before",
+    ("coming", "into"): "before",
+    ("heading", "into"): "before",
+    ("hang", "on"): "defend",
+    ("hold", "on"): "defend",
     ("ended", "up"): "finish",
     ("semi", "final"): "semifinal",
     ("how", "far"): "deficit",
@@ -311,7 +316,7 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["last", "closing"], "final"),
     **dict.fromkeys(["lad", "lads", "bloke", "blokes"], "men"),
     **dict.fromkeys(["cropper", "wipeout", "wiped"], "crash"),
-    **dict.fromkeys(["yo", "yrs"], "age"),
+    **dict.fromkeys(["yrs"], "age"),
     **dict.fromkeys(["pos", "posn"], "place"),
     **dict.fromkeys(
         [
@@ -491,7 +496,6 @@ STOPWORDS = frozenset(
         "miss",
         "night",
         "yesterday",
-        "today",
         "yeah",
         "yep",
         "nah",
@@ -544,6 +548,12 @@ STOPWORDS = frozenset(
         "watching",
         "tv",
         "happen",
+        "yo",
+        "quiz",
+        "questions",
+        "exact",
+        "precisely",
+        "according",
     ]
 )
 """Words that carry no content. Question words are read separately, by the matcher."""

@@ -57,6 +57,9 @@ MUST_NOT_ANSWER = [
     "What shoe size is Jason Kenny?",
     "how many golds has chris hoy won in cycling's road race",
     "who won the keirin at paris 2024",
+    "How many golds did Chris Hoy win in Beijing?",  # another Games than the article's
+    "race?",  # one common word picks out no fact
+    "anyone watching the race tonight?",
     "/help",
     "!quiz",
     "",
