@@ -8,9 +8,10 @@ deployment, the bot does not share its event loop or CPU with Discord's servers)
 SQLite database with a cooldown that never triggers. It creates the channels and has one member
 per channel mention the bot with a mix of answerable, near-miss and unanswerable questions, all
 channels at once. Each member asks the next question once the previous one is answered, after
-a pause of about `--interval` seconds (0.5 to 1.5 times it, so members are not in step). With the
-default 0 the bot always has a question from every channel waiting: the figures then show its
-throughput as much as its latency.
+a pause of about `--interval` seconds (0.5 to 1.5 times it, so members are not in step). Without
+`--interval` it runs twice: members pausing about 0.5 s (a busy channel; the target applies), then
+no pause at all, when the bot always has a question from every channel waiting and the figures
+show its throughput as much as its latency.
 
 Per question it measures the time from the MESSAGE_CREATE dispatch to the arrival of the bot's
 reply request at the fake (the fake's own request timestamps) and prints count, p50, p90, p99 and
@@ -45,6 +46,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 50.0
 """Seconds the questions may take in all; the run fails after that."""
 TARGET_P50_MS = 20.0
+PACED_INTERVAL = 0.5
+"""Seconds, about, a member takes to read an answer and type the next question in the default
+run. The second default run has no pause at all: a stress test of throughput."""
 
 QUESTIONS = (
     "how many golds has jason kenny got?",  # answered
@@ -261,7 +265,10 @@ async def run(
         f"throughput: {asked / wall:.0f} questions/s; CPU {cpu / asked * 1000:.2f} ms per "
         f"question ({who})"
     )
-    print(f"target p50 <= {TARGET_P50_MS:.0f} ms: {'met' if p50 <= TARGET_P50_MS else 'MISSED'}")
+    verdict = "met" if p50 <= TARGET_P50_MS else "MISSED"
+    if interval == 0:
+        verdict += " (no pause between questions: every channel always has one waiting)"
+    print(f"target p50 <= {TARGET_P50_MS:.0f} ms: {verdict}")
     return 0 if len(latencies) == asked else 1
 
 
@@ -272,8 +279,9 @@ def main() -> int:
     parser.add_argument(
         "--interval",
         type=float,
-        default=0.0,
-        help="seconds a member waits, about, after an answer before asking again (default 0)",
+        default=None,
+        help="seconds a member waits, about, after an answer before asking again; without it, "
+        f"two runs: members pausing {PACED_INTERVAL} s, then asking back to back",
     )
     parser.add_argument(
         "--precomputed",
@@ -293,9 +301,16 @@ def main() -> int:
         api, gateway, database, guild = args.serve_bot
         asyncio.run(serve_bot(api, gateway, database, int(guild), args.precomputed))
         return 0
-    return asyncio.run(
-        run(args.channels, args.per_channel, args.interval, args.precomputed, args.same_process)
-    )
+    intervals = [args.interval] if args.interval is not None else [PACED_INTERVAL, 0.0]
+    codes = []
+    for interval in intervals:
+        codes.append(
+            asyncio.run(
+                run(args.channels, args.per_channel, interval, args.precomputed, args.same_process)
+            )
+        )
+        print()
+    return max(codes)
 
 
 if __name__ == "__main__":
