@@ -1,35 +1,29 @@
-"""Answer members' questions from the facts: fuzzy matching with key-term checks, behind an index.
-
-A question becomes content tokens (see `bot.core.text`). An inverted index finds the facts that
-share its rarer tokens; only those few candidates are scored, so a question costs about the same
-with a hundred facts or a hundred thousand. Each candidate gets a score from 0 to 100 built from:
-
-- how much of the question the fact explains (IDF-weighted recall over the fact's words),
-- how much of the fact's best phrasing the question contains (IDF-weighted precision),
-- rapidfuzz similarity between the question and that phrasing (word order, near words),
-
-minus penalties when a key term disagrees: another person, event, medal colour, sex or country
-than the fact is about, or a question type (how many / who / which country / what place) that the
-fact's answer cannot satisfy. A confident answer needs a high score *and* a clear lead over the
-next fact; otherwise the bot suggests ("did you mean") or declines. A wrong confident answer is the
-worst outcome, so every threshold errs towards suggesting.
-"""
+"""FactIndex: the facts, indexed for matching, and the scoring of a question against them."""
 
 from __future__ import annotations
 
 import heapq
 import itertools
 import math
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
 from bot.core.text import STOPWORDS, content_tokens, tokens
+
+from ._result import Candidate, MatchResult, Outcome
+from ._terms import (
+    ANCHOR_CLASS,
+    GROUPS,
+    KIND_FOR_QTYPE,
+    QType,
+    anchors_of,
+    question_type,
+    term_keys,
+)
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
 ANSWER_THRESHOLD = 68.0
@@ -102,279 +96,6 @@ INFLECTIONS = ("led", "ling", "ing", "ed", "en", "er", "ly", "n", "d", "s")
 COMMAND_PREFIXES = ("/", "!", "?", ".", "$", "-", ">", "+")
 
 
-class Outcome(StrEnum):
-    ANSWER = "answer"
-    SUGGEST = "suggest"
-    DECLINE = "decline"
-
-
-class QType(StrEnum):
-    """What a question asks for, read from its question words."""
-
-    COUNT = "count"
-    PERSON = "person"
-    NATION = "nation"
-    PLACE = "place"
-    MEDAL = "medal"
-    TIME = "time"
-    EVENT = "event"
-    DATE = "date"
-    REASON = "reason"
-    ANY = "any"
-
-
-# Which fact kinds can answer which question type.
-KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
-    QType.COUNT: frozenset({"number", "time"}),
-    QType.PERSON: frozenset({"person"}),
-    QType.NATION: frozenset({"nation"}),
-    QType.PLACE: frozenset({"ordinal"}),
-    QType.MEDAL: frozenset({"medal"}),
-    QType.TIME: frozenset({"time"}),
-    QType.EVENT: frozenset({"event"}),
-    QType.DATE: frozenset({"time"}),
-    QType.REASON: frozenset({"text"}),
-}
-
-# Key terms by class. A question naming one value of a class and a fact naming only others is a
-# conflict. Persons also imply the sex of their events.
-ANCHORS: dict[str, dict[str, str]] = {
-    "person": {
-        "jason": "jason",
-        "laura": "laura",
-        "hoy": "hoy",
-        "awang": "awang",
-        "azizulhasni": "awang",
-        "lavreysen": "lavreysen",
-        "harrie": "lavreysen",
-        "carlin": "carlin",
-        "marchant": "marchant",
-        "katy": "marchant",
-        "valente": "valente",
-        "jennifer": "valente",
-        "kajihara": "kajihara",
-        "yumi": "kajihara",
-        "kirsten": "wild",
-        "wild": "wild",
-        "archibald": "archibald",
-        "katie": "archibald",
-        "park": "park",
-        "stephen": "park",
-        "chris": "hoy",
-    },
-    "sex": {"men": "men", "women": "women"},
-    "medal": {"gold": "gold", "silver": "silver", "bronze": "bronze"},
-    "event": {
-        "keirin": "keirin",
-        "sprint": "sprint",
-        "teamsprint": "teamsprint",
-        "omnium": "omnium",
-        "madison": "madison",
-        "scratch": "scratch",
-        "tempo": "tempo",
-        "elimination": "elimination",
-        "pointsrace": "pointsrace",
-        "pursuit": "pursuit",
-        "bmx": "bmx",
-        "road": "road",
-    },
-    "measure": {
-        "age": "age",
-        "margin": "margin",
-        "lap": "lap",
-        "minute": "minute",
-        "point": "point",
-        "height": "height",
-        "tall": "height",
-        "weight": "weight",
-        "whatyear": "year",
-        "year": "year",
-        "born": "born",
-        "birthday": "born",
-        "capacity": "capacity",
-        "coach": "coach",
-        "coached": "coach",
-        "prize": "prize",
-        "money": "prize",
-        "record": "record",
-        "time": "time",
-    },
-    "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
-    # Other Games than Tokyo 2020: a question about them is outside the article.
-    "games": {
-        "rio": "2016",
-        "2016": "2016",
-        "london": "2012",
-        "2012": "2012",
-        "beijing": "2008",
-        "2008": "2008",
-        "athens": "2004",
-        "2004": "2004",
-        "sydney": "2000",
-        "2000": "2000",
-        "paris": "2024",
-        "2024": "2024",
-        "2028": "2028",
-        "angeles": "2028",
-        "brisbane": "2032",
-    },
-    "compare": {"more": "more", "than": "more", "fewer": "more", "less": "more"},
-    "nation": {
-        "britain": "britain",
-        "netherlands": "netherlands",
-        "usa": "usa",
-        "japan": "japan",
-        "malaysia": "malaysia",
-        "germany": "germany",
-        "australia": "australia",
-        "france": "france",
-        "china": "china",
-        "canada": "canada",
-        "italy": "italy",
-    },
-}
-_ORDINAL = re.compile(r"^\d+th$")
-GROUPS: dict[str, tuple[str, ...]] = {"couple": ("jason", "laura")}
-"""Words that name several people at once ("the Kennys")."""
-IMPLIED_SEX: dict[str, str] = {
-    "jason": "men",
-    "hoy": "men",
-    "awang": "men",
-    "lavreysen": "men",
-    "carlin": "men",
-    "laura": "women",
-    "marchant": "women",
-    "valente": "women",
-    "kajihara": "women",
-    "wild": "women",
-    "archibald": "women",
-}
-_ANCHOR_CLASS: dict[str, tuple[str, str]] = {
-    word: (cls, value) for cls, table in ANCHORS.items() for word, value in table.items()
-}
-_SUBJECT_CLASSES = ("person",)
-
-
-def question_type(toks: tuple[str, ...]) -> QType:
-    """Read what a question asks for from its (normalised) tokens."""
-    text = " " + " ".join(toks) + " "
-    first = toks[0] if toks else ""
-    if " howmany " in text or (" age " in text and first in {"what", "age", "how"}):
-        return QType.COUNT
-    if any(
-        p in text
-        for p in (
-            " which country ",
-            " what country ",
-            " where is ",
-            " where are ",
-            " ride for ",
-            " represent ",
-            " country is ",
-            " country does ",
-            " country did ",
-            " what country",
-        )
-    ):
-        return QType.NATION
-    if first in {"who", "whom", "whose"} or any(
-        p in text
-        for p in (
-            " which rider ",
-            " what rider ",
-            " which britain ",
-            " which women ",
-            " which men ",
-            " name the ",
-            " which person ",
-        )
-    ):
-        return QType.PERSON
-    if any(
-        p in text
-        for p in (
-            " what place ",
-            " which place ",
-            " what position ",
-            " where did ",
-            " what place ",
-            " place did ",
-        )
-    ):
-        return QType.PLACE
-    if any(
-        p in text
-        for p in (
-            " which medal ",
-            " what medal ",
-            " what colour ",
-            " what color ",
-            " medal colour ",
-            " what kind of medal ",
-        )
-    ):
-        return QType.MEDAL
-    if any(p in text for p in (" what time ", " how fast ", " how long ", " time in ")):
-        return QType.TIME
-    if any(
-        p in text
-        for p in (
-            " which event ",
-            " what event ",
-            " which race ",
-            " what race ",
-            " which title ",
-            " what title ",
-        )
-    ):
-        return QType.EVENT
-    if first == "when" or any(
-        p in text for p in (" whatyear ", " what day ", " what date ", " which day ")
-    ):
-        return QType.DATE
-    if first == "why" or " how come " in text:
-        return QType.REASON
-    return QType.ANY
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A fact considered for a question, with its score."""
-
-    fact: Fact
-    score: float
-    phrasing: str
-
-
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    """What the matcher decided for one question."""
-
-    question: str
-    outcome: Outcome
-    candidates: tuple[Candidate, ...] = ()
-
-    @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
-
-    @property
-    def fact(self) -> Fact | None:
-        """The fact answered, when the outcome is ANSWER."""
-        return self.candidates[0].fact if self.outcome is Outcome.ANSWER else None
-
-    @property
-    def score(self) -> float:
-        return self.candidates[0].score if self.candidates else 0.0
-
-    @property
-    def suggestions(self) -> tuple[Fact, ...]:
-        """The "did you mean" facts, when the outcome is SUGGEST."""
-        if self.outcome is not Outcome.SUGGEST:
-            return ()
-        return tuple(c.fact for c in self.candidates)
-
-
 @dataclass(slots=True)
 class _Phrasing:
     text: str
@@ -383,12 +104,6 @@ class _Phrasing:
     keys: frozenset[str]  # its key terms as "class:value", numbers as "number:7"
     weight: float = 0.0  # sum of its tokens' weights, valid while weight_version is current
     weight_version: int = -1
-
-
-def _keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:
-    """Key terms in one set, so that "which of the phrasing's are missing" is one difference."""
-    found = {f"{cls}:{v}" for cls, values in anchors.items() if cls != "sex" for v in values}
-    return frozenset(found | {f"number:{n}" for n in numbers})
 
 
 class _WeightMemo(dict[str, float]):
@@ -421,7 +136,7 @@ class _Query:
         self.token_set = frozenset(self.content)
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
-        self.anchors = _anchors_of(self.content)
+        self.anchors = anchors_of(self.content)
         if "kenny" in self.token_set and "person" not in self.anchors:
             # "Kenny" alone could be either of them; the other words must decide.
             self.anchors["person"] = frozenset(GROUPS["couple"])
@@ -431,7 +146,7 @@ class _Query:
             and not {"rank", "medal"} & self.anchors.keys()
         ):
             self.anchors["rank"] = frozenset({"1th"})  # "who won X?" asks for first place
-        self.keys = _keys(self.anchors, (t for t in self.content if t[0].isdigit()))
+        self.keys = term_keys(self.anchors, (t for t in self.content if t[0].isdigit()))
 
     def weight(self, token: str) -> float:
         return self.weights[token]
@@ -449,23 +164,6 @@ class _Entry:
     alive: bool = True
 
 
-def _anchors_of(toks: Iterable[str], *, imply_sex: bool = True) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {}
-    for t in toks:
-        if _ORDINAL.match(t):
-            found.setdefault("rank", set()).add(t)
-        if t in GROUPS:
-            found.setdefault("person", set()).update(GROUPS[t])
-        hit = _ANCHOR_CLASS.get(t)
-        if hit is not None:
-            found.setdefault(hit[0], set()).add(hit[1])
-    if imply_sex and "sex" not in found:
-        implied = {IMPLIED_SEX[p] for p in found.get("person", ()) if p in IMPLIED_SEX}
-        if implied:
-            found["sex"] = implied
-    return {k: frozenset(v) for k, v in found.items()}
-
-
 @dataclass(slots=True)
 class FactIndex:
     """All facts the bot can answer from, indexed for fast matching; updated in place."""
@@ -477,7 +175,7 @@ class FactIndex:
     _vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
     _live: int = 0
     _version: int = 0  # bumped by every change; token weights depend on the whole index
-    _names: set[str] = field(default_factory=lambda: set(_ANCHOR_CLASS))
+    _names: set[str] = field(default_factory=lambda: set(ANCHOR_CLASS))
 
     @classmethod
     def build(cls, facts: Iterable[Fact]) -> FactIndex:
@@ -496,8 +194,8 @@ class FactIndex:
         for text in fact.all_questions:
             toks = tokens(text)
             content = content_tokens(toks)
-            keys = _keys(
-                _anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
+            keys = term_keys(
+                anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
             )
             phrasings.append(_Phrasing(text, " ".join(sorted(content)), frozenset(content), keys))
             vocab.update(content)
@@ -505,14 +203,14 @@ class FactIndex:
             t for tag in fact.tags for t in content_tokens(tokens(tag))
         )
         vocab.update(answer_vocab)
-        subjects = _anchors_of(tokens(fact.question), imply_sex=False).get("person", frozenset())
+        subjects = anchors_of(tokens(fact.question), imply_sex=False).get("person", frozenset())
         short = [t for a in fact.accept for t in content_tokens(tokens(a))]
         entry = _Entry(
             fact=fact,
             phrasings=phrasings,
             vocab=frozenset(vocab),
             answer_vocab=answer_vocab,
-            anchors=_anchors_of(vocab),
+            anchors=anchors_of(vocab),
             subjects=subjects,
             answer_values=frozenset(t for t in short if t[0].isdigit()),
         )
@@ -616,7 +314,7 @@ class FactIndex:
 
     def _weight(self, token: str) -> float:
         w = self._idf(token)
-        return w * ANCHOR_WEIGHT if token in _ANCHOR_CLASS else w
+        return w * ANCHOR_WEIGHT if token in ANCHOR_CLASS else w
 
     def match(self, question: str, guild_id: int | None = None) -> MatchResult:
         """Decide whether to answer, suggest or decline a question in a server."""

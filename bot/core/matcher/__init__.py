@@ -1,0 +1,41 @@
+"""Answer members' questions from the facts: fuzzy matching with key-term checks, behind an index.
+
+A question becomes content tokens (see `bot.core.text`). An inverted index finds the facts that
+share its rarer tokens; only those few candidates are scored, so a question costs about the same
+with a hundred facts or a hundred thousand. Each candidate gets a score from 0 to 100 built from:
+
+- how much of the question the fact explains (IDF-weighted recall over the fact's words),
+- how much of the fact's best phrasing the question contains (IDF-weighted precision),
+- rapidfuzz similarity between the question and that phrasing (word order, near words),
+
+minus penalties when a key term disagrees: another person, event, medal colour, sex or country
+than the fact is about, or a question type (how many / who / which country / what place) that the
+fact's answer cannot satisfy. A confident answer needs a high score *and* a clear lead over the
+next fact; otherwise the bot suggests ("did you mean") or declines. A wrong confident answer is the
+worst outcome, so every threshold errs towards suggesting.
+"""
+
+from ._index import (
+    ANSWER_MARGIN,
+    ANSWER_THRESHOLD,
+    HIGH_CONFIDENCE,
+    MAX_SUGGESTIONS,
+    SUGGEST_THRESHOLD,
+    FactIndex,
+)
+from ._result import Candidate, MatchResult, Outcome
+from ._terms import QType, question_type
+
+__all__ = [
+    "ANSWER_MARGIN",
+    "ANSWER_THRESHOLD",
+    "HIGH_CONFIDENCE",
+    "MAX_SUGGESTIONS",
+    "SUGGEST_THRESHOLD",
+    "Candidate",
+    "FactIndex",
+    "MatchResult",
+    "Outcome",
+    "QType",
+    "question_type",
+]
