@@ -81,7 +81,6 @@ class TriviaBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development server %s", len(synced), guild.id)
 
-
     async def on_message(self, message: discord.Message, /) -> None:
         """Messages are for the ask cog's listener only: the bot has no text commands.
 
