@@ -176,6 +176,7 @@ class FactIndex:
     _live: int = 0
     _version: int = 0  # bumped by every change; token weights depend on the whole index
     _names: set[str] = field(default_factory=lambda: set(ANCHOR_CLASS))
+    _quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
 
     @classmethod
     def build(cls, facts: Iterable[Fact]) -> FactIndex:
@@ -214,6 +215,8 @@ class FactIndex:
             subjects=subjects,
             answer_values=frozenset(t for t in short if t[0].isdigit()),
         )
+        # A word of the article is not an unknown word, even where no phrasing uses it.
+        self._quoted.update(content_tokens(tokens(fact.quote or "")))
         if fact.kind == "person":  # riders' names: short typos of these are worth correcting
             self._names.update(t for a in fact.accept for t in content_tokens(tokens(a)))
         doc = len(self._entries)
@@ -287,6 +290,7 @@ class FactIndex:
         one within a small edit distance (typos)."""
         if (
             token in self._postings
+            or token in self._quoted
             or token in STOPWORDS
             or len(token) < MIN_TYPO_LENGTH
             or token[0].isdigit()
@@ -329,7 +333,7 @@ class FactIndex:
             content,
             question_type(toks),
             _WeightMemo(self._weight),
-            unknown=sum(1 for t in content if t not in self._postings),
+            unknown=sum(1 for t in content if t not in self._postings and t not in self._quoted),
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.

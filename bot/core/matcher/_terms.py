@@ -96,7 +96,7 @@ ANCHORS: dict[str, dict[str, str]] = {
         "prize": "prize",
         "money": "prize",
         "record": "record",
-        "time": "time",
+        "racetime": "racetime",
     },
     "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
     # Other Games than Tokyo 2020: a question about them is outside the article.
