@@ -19,6 +19,7 @@ class QType(StrEnum):
     EVENT = "event"
     DATE = "date"
     REASON = "reason"
+    QUOTE = "quote"
     ANY = "any"
 
 
@@ -33,6 +34,7 @@ KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
     QType.EVENT: frozenset({"event"}),
     QType.DATE: frozenset({"time"}),
     QType.REASON: frozenset({"text"}),
+    QType.QUOTE: frozenset({"text"}),
 }
 
 # Key terms by class. A question naming one value of a class and a fact naming only others is a
@@ -232,6 +234,8 @@ def question_type(toks: tuple[str, ...]) -> QType:
         return QType.DATE
     if first == "why" or " how come " in text:
         return QType.REASON
+    if first in {"what", "how"} and "say" in toks:  # "what did Laura say about ...?"
+        return QType.QUOTE
     return QType.ANY
 
 
