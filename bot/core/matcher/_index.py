@@ -85,7 +85,8 @@ ANCHOR_WEIGHT = 1.6
 
 MIN_TYPO_LENGTH = 4
 NAME_TYPO_LENGTH = 5
-"""From this length a word may be two edits from a rider's name ("harry" for "harrie")."""
+"""From this length a word may be two edits from a rider's name that starts with the same three
+letters ("harry" for "harrie", but not "lavry" for "laura")."""
 SHORT_WORD = 4
 """Words this short are only corrected to a rider's name missing a letter ("keny"): they have
 too many neighbours ("help" is one letter from "held", "tall" from "tally")."""
@@ -299,9 +300,8 @@ class FactIndex:
         limit = 1 if len(token) <= 6 else 2
         pool = self._vocab_by_head.get(token[0], [])
         if len(token) >= NAME_TYPO_LENGTH:  # names are often misspelt by more than a letter
-            name = process.extractOne(
-                token, [w for w in pool if w in self._names], scorer=OSA.distance, score_cutoff=2
-            )
+            names = [w for w in pool if w in self._names and w[:3] == token[:3]]
+            name = process.extractOne(token, names, scorer=OSA.distance, score_cutoff=2)
             if name is not None:
                 return name[0]
         if len(token) <= SHORT_WORD:
