@@ -373,7 +373,8 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         async with self.bot.app.sessions.begin() as db:
             await store.set_game_message(db, game.id, game.message.id)
         if session.mode == "typed" and not await self._wait(game, q.hint_at) and session.is_open:
-            await game.channel.send(f"Hint: {session.hint()}", allowed_mentions=NO_MENTIONS)
+            # Hints are like "K____ A________": in backticks, or Discord reads the _ as italics.
+            await game.channel.send(f"Hint: `{session.hint()}`", allowed_mentions=NO_MENTIONS)
         await self._wait(game, q.deadline)
         if session.is_open:
             result = session.close_question("timeout")

@@ -7,6 +7,7 @@ need a question to stay open give it 60 seconds and end it with `/quiz skip`.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import discord
@@ -442,3 +443,15 @@ async def test_leaderboards_are_per_server_and_global_adds_them(
             alice.id,
             bob.id,
         ]
+
+
+async def test_typed_mode_gives_a_hint_at_half_time(world: World, quiz: QuizCog) -> None:
+    ix = await start(world, world.alice, rounds=1, mode="typed", seconds=10)
+    assert "type your answers" in content(ix)
+    await posted(world, world.channel, "Question 1 of 1")
+    hint = await world.fake.wait_for_message(
+        world.channel, lambda m: m["content"].startswith("Hint:"), after=0, timeout=10
+    )
+    # In a code span, so that Discord does not read the blanks of "K____ A____" as italics.
+    assert re.fullmatch(r"Hint: `[^`]+`", hint["content"])
+    await posted(world, world.channel, "Answer 1 of 1")
