@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.facts import Fact
+from bot.core.replies import DONT_KNOW
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 CONTENT_LIMIT = 2000
@@ -19,7 +20,6 @@ COLOUR_ANSWER = discord.Colour.gold()
 COLOUR_UNSURE = discord.Colour.light_grey()
 COLOUR_ERROR = discord.Colour.red()
 
-DONT_KNOW = "I don't know that one yet."
 SOMETHING_WENT_WRONG = "Something went wrong on my side. It has been logged; please try again."
 NO_MENTIONS = discord.AllowedMentions.none()
 
