@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -256,7 +257,12 @@ def anchors_of(toks: Iterable[str], *, imply_sex: bool = True) -> dict[str, froz
     return {k: frozenset(v) for k, v in found.items()}
 
 
+NO_KEYS: frozenset[str] = frozenset()
+
+
 def term_keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:
     """Key terms in one set, so that "which of the phrasing's are missing" is one difference."""
     found = {f"{cls}:{v}" for cls, values in anchors.items() if cls != "sex" for v in values}
-    return frozenset(found | {f"number:{n}" for n in numbers})
+    found.update(f"number:{n}" for n in numbers)
+    # Interned, and one shared empty set: an index of many facts holds each key once.
+    return frozenset(sys.intern(k) for k in found) if found else NO_KEYS
