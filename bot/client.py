@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.app import App
+from bot.core.quiz import QuizRegistry
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class TriviaBot(commands.Bot):
         )
         self.app = app
         self.settings = app.settings
+        # The games running per channel; the quiz cog plays them, and /ask stays quiet beside them.
+        self.quizzes = QuizRegistry()
         self._extensions = extensions
         self._sync_on_start = sync_on_start
 

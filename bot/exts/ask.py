@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+QUIZ_RUNNING = (
+    "A quiz is running in this channel, so I'm keeping my answers to myself until it ends. "
+    "Ask me in another channel."
+)
 SUGGESTION_TIMEOUT = 120.0
 """Seconds the "did you mean" buttons stay clickable."""
 MAX_QUESTION_LENGTH = 300
@@ -158,6 +162,11 @@ class AskCog(commands.Cog):
                 self._cooldown_note(retry), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
+        if interaction.channel_id in self.bot.quizzes:
+            await interaction.response.send_message(
+                QUIZ_RUNNING, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
         result = self.match(question, interaction.guild_id)
         if result.outcome is Outcome.ANSWER and result.fact is not None:
             await interaction.response.send_message(
@@ -206,6 +215,12 @@ class AskCog(commands.Cog):
         )
         if not (is_dm or mentioned or in_ask_channel):
             return
+        if message.channel.id in self.bot.quizzes:
+            if mentioned:
+                await message.reply(
+                    QUIZ_RUNNING, mention_author=False, allowed_mentions=NO_MENTIONS
+                )
+            return  # an answer here could give a quiz question away
         text = _MENTION.sub(" ", message.content).strip()
         explicit = is_dm or mentioned
         if not explicit and not looks_like_question(text):

@@ -253,7 +253,7 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
         self.bot = bot
-        self.registry = core.QuizRegistry()
+        self.registry = bot.quizzes
         self.games: dict[int, Game] = {}  # by channel id
         self.rng = rng or random.Random()
         self.time_scale = time_scale
@@ -285,6 +285,8 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
             task.cancel()
         if tasks:
             await asyncio.wait(tasks)
+        for channel_id in list(self.games):  # the registry outlives this cog
+            self.registry.end(channel_id)
 
     async def _announce_interrupted(self, games: list[tuple[int, int | None]]) -> None:
         await self.bot.wait_until_ready()

@@ -455,3 +455,28 @@ async def test_typed_mode_gives_a_hint_at_half_time(world: World, quiz: QuizCog)
     # In a code span, so that Discord does not read the blanks of "K____ A____" as italics.
     assert re.fullmatch(r"Hint: `[^`]+`", hint["content"])
     await posted(world, world.channel, "Answer 1 of 1")
+
+
+async def test_no_answers_are_given_away_in_a_channel_playing_a_quiz(
+    world: World, quiz: QuizCog
+) -> None:
+    await start(world, world.alice, rounds=1, seconds=60)
+    await posted(world, world.channel, "Question 1 of 1")
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.bob, "ask", {"question": "how old is jason kenny?"}
+    )
+    body = await ix.response()
+    assert ix.ephemeral and "quiz is running" in body["data"]["content"]
+    assert not body["data"].get("embeds")
+    await world.fake.send_message(
+        world.channel, world.bob, f"<@{world.fake.bot.id}> how old is jason kenny?"
+    )
+    reply = await world.fake.wait_for_message(
+        world.channel, lambda m: "quiz is running" in m["content"]
+    )
+    assert not reply["embeds"]
+    # elsewhere the bot answers as usual
+    ix = await world.fake.slash(
+        world.guild, world.other_channel, world.bob, "ask", {"question": "how old is jason kenny?"}
+    )
+    assert "33" in (await ix.response())["data"]["embeds"][0]["description"]
