@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from types import SimpleNamespace
 from typing import Any, cast
 
 import discord
@@ -266,7 +267,8 @@ def test_the_leaderboard_lists_ranks_and_the_readers_own_place() -> None:
 
 def test_each_click_gets_the_right_private_reply() -> None:
     clock = [0.0]
-    cog = QuizCog(cast(Any, None), clock=lambda: clock[0], rng=random.Random(3))
+    bot = cast(Any, SimpleNamespace(quizzes=core.QuizRegistry()))  # all press() needs of a bot
+    cog = QuizCog(bot, clock=lambda: clock[0], rng=random.Random(3))
     bank = core.QuestionBank.from_facts([GOLDS], topic=None)
     session = core.QuizSession(
         bank,
