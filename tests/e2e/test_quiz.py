@@ -480,3 +480,6 @@ async def test_no_answers_are_given_away_in_a_channel_playing_a_quiz(
         world.guild, world.other_channel, world.bob, "ask", {"question": "how old is jason kenny?"}
     )
     assert "33" in (await ix.response())["data"]["embeds"][0]["description"]
+    stop = await world.fake.slash(world.guild, world.channel, world.alice, "quiz stop")
+    await stop.response()
+    await posted(world, world.channel, "Quiz stopped")
