@@ -652,8 +652,3 @@ def tokens(text: str) -> tuple[str, ...]:
 def content_tokens(toks: tuple[str, ...] | list[str]) -> list[str]:
     """The tokens that carry meaning: stopwords and question words dropped, order kept."""
     return [t for t in toks if t not in STOPWORDS and t != "howmany"]
-
-
-def normalize(text: str) -> str:
-    """A canonical string form of a text, for display-independent comparison."""
-    return " ".join(tokens(text))

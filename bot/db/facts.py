@@ -237,16 +237,6 @@ async def import_facts(
     return ImportReport(added, updated, unchanged)
 
 
-def audit_entry(row: FactAuditRow) -> dict[str, Any]:
-    return {
-        "action": row.action,
-        "actor_id": row.actor_id,
-        "at": row.at,
-        "before": row.before,
-        "after": row.after,
-    }
-
-
 def as_utc(value: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; every timestamp here is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

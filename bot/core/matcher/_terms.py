@@ -166,7 +166,6 @@ def question_type(toks: tuple[str, ...]) -> QType:
         p in text
         for p in (
             " which country ",
-            " what country ",
             " where is ",
             " where are ",
             " ride for ",
@@ -198,7 +197,6 @@ def question_type(toks: tuple[str, ...]) -> QType:
             " which place ",
             " what position ",
             " where did ",
-            " what place ",
             " place did ",
         )
     ):
