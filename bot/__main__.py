@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer questions (arguments, or one per line on stdin)")
     ask.add_argument("question", nargs="*", help="questions to answer; none = read stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per line per question")
+    ask.add_argument(
+        "--guild",
+        type=int,
+        default=None,
+        help="answer as the bot does in this server (its own facts and the bundled ones)",
+    )
 
     sub.add_parser("console", help="talk to the bot in this terminal (no Discord needed)")
     sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
@@ -78,10 +84,12 @@ async def _with_app(settings: Settings, body: Callable[[App], Awaitable[int]]) -
         await app.close()
 
 
-async def cmd_ask(app: App, questions: Sequence[str], *, as_json: bool) -> int:
+async def cmd_ask(
+    app: App, questions: Sequence[str], *, as_json: bool, guild_id: int | None = None
+) -> int:
     source = questions if questions else (line.rstrip("\n") for line in sys.stdin)
     for question in source:
-        result = app.index.match(question)
+        result = app.index.match(question, guild_id=guild_id)
         if as_json:
             fact = result.fact
             print(
@@ -167,7 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "ask":
             return asyncio.run(
-                _with_app(settings, lambda app: cmd_ask(app, args.question, as_json=args.json))
+                _with_app(
+                    settings,
+                    lambda app: cmd_ask(app, args.question, as_json=args.json, guild_id=args.guild),
+                )
             )
         if command == "facts":
             return asyncio.run(_with_app(settings, lambda app: cmd_facts(app, args)))

@@ -94,3 +94,26 @@ def test_a_bad_setting_is_one_clear_line(
     monkeypatch.setenv("DEV_GUILD_ID", "not-a-number")
     assert main(["ask", "hello"]) == 2
     assert "DEV_GUILD_ID" in capsys.readouterr().err
+
+
+def test_ask_guild_answers_from_that_servers_facts_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "facts:\n  - id: club-keeper\n    question: Who keeps goal for Harbour Rovers?\n"
+        "    answer: Mia Torvalds keeps goal for Harbour Rovers.\n"
+        "    accept: [Mia Torvalds, Torvalds]\n    kind: person\n"
+    )
+    assert main(["facts", "import", str(own), "--guild", "77"]) == 0
+    capsys.readouterr()
+    question = "who keeps goal for harbour rovers?"
+    assert main(["ask", "--json", "--guild", "77", question]) == 0
+    in_server = json.loads(capsys.readouterr().out)
+    assert in_server["fact_id"] == "club-keeper"
+    for other in (["--guild", "78"], []):
+        assert main(["ask", "--json", *other, question]) == 0
+        assert json.loads(capsys.readouterr().out)["fact_id"] is None
+    # The bundled facts answer in every server.
+    assert main(["ask", "--json", "--guild", "77", "how many golds has jason kenny got?"]) == 0
+    assert "seven" in json.loads(capsys.readouterr().out)["answer"].lower()
