@@ -14,6 +14,12 @@ A fact file looks like::
         kind: number
         tags: [jason, medals, gold]
         quote: His tally of seven gold medals is one more than ...
+        about: [Jason Kenny]        # optional: who or what the fact is about
+        sex: men                    # optional: men, women or mixed, for a sex-specific event
+        quiz: true                  # optional: false keeps the fact out of quizzes
+        source_url: https://...     # optional: a link to the source
+
+Optional fields a moderator leaves out are inferred from the rest of the fact where they can be.
 
 A file is validated whole: one error rejects the file, and the message names the file, the
 fact and the field.
@@ -45,6 +51,10 @@ MAX_QUOTE_LEN = 1000
 FACT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 
 AnswerKind = Literal["number", "ordinal", "person", "nation", "event", "medal", "time", "text"]
+EventSex = Literal["men", "women", "mixed"]
+MAX_ABOUT = 10
+MAX_ABOUT_LEN = 100
+MAX_URL_LEN = 500
 ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
 
 GLOBAL_SCOPE = 0
@@ -99,6 +109,13 @@ class Fact:
     kind: str = "text"
     source: Source | None = None
     scope: int = GLOBAL_SCOPE
+    about: tuple[str, ...] = ()
+    """Who or what the fact is about, when the moderator said so (names, teams, events)."""
+    sex: str | None = None
+    """"men", "women" or "mixed" when the fact is about a sex-specific event, if stated."""
+    quiz: bool = True
+    """False keeps the fact out of quiz rounds."""
+    source_url: str | None = None
 
     @property
     def all_questions(self) -> tuple[str, ...]:
@@ -143,6 +160,12 @@ class FactSpec(BaseModel):
     kind: AnswerKind = "text"
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     quote: str | None = Field(default=None, max_length=MAX_QUOTE_LEN)
+    about: list[str] = Field(default_factory=list, max_length=MAX_ABOUT)
+    sex: EventSex | None = None
+    quiz: bool = True
+    source_url: str | None = Field(
+        default=None, max_length=MAX_URL_LEN, pattern=r"^https?://[^\s]+$"
+    )
 
     @field_validator("question", "answer", mode="after")
     @classmethod
@@ -171,6 +194,15 @@ class FactSpec(BaseModel):
                 )
         return v
 
+    @field_validator("about", mode="after")
+    @classmethod
+    def _about(cls, v: list[str]) -> list[str]:
+        v = _clean_list(v)
+        for a in v:
+            if len(a) > MAX_ABOUT_LEN:
+                raise ValueError(f"each 'about' entry must be at most {MAX_ABOUT_LEN} characters")
+        return v
+
     @field_validator("tags", mode="after")
     @classmethod
     def _tags(cls, v: list[str]) -> list[str]:
@@ -194,6 +226,10 @@ class FactSpec(BaseModel):
             kind=self.kind,
             source=source,
             scope=scope,
+            about=tuple(self.about),
+            sex=self.sex,
+            quiz=self.quiz,
+            source_url=self.source_url,
         )
 
 
@@ -234,7 +270,11 @@ def _first_error(err: ValidationError, raw: Any) -> tuple[str | None, str | None
     elif e["type"] == "extra_forbidden":
         msg = "is not a known field"
     elif e["type"] == "string_pattern_mismatch":
-        msg = "must be 3-64 lowercase letters, digits or dashes"
+        msg = (
+            "must be an http:// or https:// link"
+            if field_name == "source_url"
+            else "must be 3-64 lowercase letters, digits or dashes"
+        )
     return fact_id, field_name, msg
 
 
@@ -317,6 +357,14 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
         out["tags"] = list(fact.tags)
     if fact.quote:
         out["quote"] = fact.quote
+    if fact.about:
+        out["about"] = list(fact.about)
+    if fact.sex:
+        out["sex"] = fact.sex
+    if not fact.quiz:
+        out["quiz"] = False
+    if fact.source_url:
+        out["source_url"] = fact.source_url
     return out
 
 

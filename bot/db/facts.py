@@ -80,6 +80,10 @@ def row_to_fact(row: FactRow) -> Fact:
         kind=row.kind,
         source=source,
         scope=row.guild_id,
+        about=tuple(row.about or ()),
+        sex=row.sex,
+        quiz=row.quiz,
+        source_url=row.source_url,
     )
 
 
@@ -90,6 +94,10 @@ def _apply(row: FactRow, fact: Fact) -> None:
     row.tags = list(fact.tags)
     row.kind = fact.kind
     row.quote = fact.quote
+    row.about = list(fact.about)
+    row.sex = fact.sex
+    row.quiz = fact.quiz
+    row.source_url = fact.source_url
     row.source_title = fact.source.title if fact.source else None
     row.source_date = fact.source.date if fact.source else None
     row.content_hash = content_hash(fact)

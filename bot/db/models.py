@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -54,6 +56,10 @@ class FactRow(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     kind: Mapped[str] = mapped_column(String(16), default="text")
     quote: Mapped[str | None] = mapped_column(Text)
+    about: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    quiz: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    source_url: Mapped[str | None] = mapped_column(String(500))
     source_title: Mapped[str | None] = mapped_column(String(300))
     source_date: Mapped[dt.date | None] = mapped_column(Date)
     origin: Mapped[str] = mapped_column(String(16), default="bundled")

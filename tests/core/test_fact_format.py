@@ -86,3 +86,47 @@ def test_too_many_phrasings_is_rejected() -> None:
     text = f"facts:\n  - {{id: many, question: 'Who won?', answer: J, phrasings: [{phrasings}]}}\n"
     with pytest.raises(FactImportError, match="field 'phrasings'"):
         parse_fact_text(text, name="many.yaml")
+
+
+OPTIONAL = """
+facts:
+  - id: keeper-saves
+    question: How many saves did Mia Torvalds make in the final?
+    answer: Mia Torvalds made nine saves in the final.
+    accept: ["9"]
+    kind: number
+    about: [Mia Torvalds, Harbour Rovers]
+    sex: women
+    quiz: false
+    source_url: https://example.org/final-report
+"""
+
+
+def test_optional_fields_survive_a_round_trip() -> None:
+    (fact,) = parse_fact_text(OPTIONAL)
+    assert fact.about == ("Mia Torvalds", "Harbour Rovers")
+    assert (fact.sex, fact.quiz, fact.source_url) == (
+        "women",
+        False,
+        "https://example.org/final-report",
+    )
+    assert parse_fact_text(dump_facts([fact])) == [fact]
+    (plain,) = parse_fact_text(GOOD)
+    assert (plain.about, plain.sex, plain.quiz, plain.source_url) == ((), None, True, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ("sex: boys", "sex", "Input should be"),
+        ("source_url: javascript:alert(1)", "source_url", "http:// or https:// link"),
+        ("quiz: sometimes", "quiz", "boolean"),
+    ],
+)
+def test_a_bad_optional_field_is_named(line: str, field: str, message: str) -> None:
+    text = OPTIONAL.replace("    quiz: false\n", "").replace("    sex: women\n", "")
+    text = text.replace("    source_url: https://example.org/final-report\n", f"    {line}\n")
+    with pytest.raises(FactImportError) as err:
+        parse_fact_text(text, name="mods.yaml")
+    assert f"mods.yaml: fact 'keeper-saves': field '{field}'" in str(err.value)
+    assert message in str(err.value)
