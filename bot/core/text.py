@@ -54,6 +54,11 @@ def clean(text: str) -> str:
     return fold(text)
 
 
+def join_thousands(text: str) -> str:
+    """Write grouped numbers without their commas: "1,150,000" -> "1150000" ("6,7" stays)."""
+    return _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
+
+
 def _number_words(words: list[str]) -> list[str]:
     """Turn number and ordinal words into digits: 'thirty three' -> '33', 'sixth' -> '6th'."""
     out: list[str] = []
@@ -101,7 +106,7 @@ def _raw_words(text: str) -> list[str]:
     text = fold(text)
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
-    text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
+    text = join_thousands(text)
     raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
     return _number_words(raw)
 

@@ -72,3 +72,24 @@ def test_odd_input_never_raises(text: str) -> None:
 )
 def test_scores_times_money_and_ages_are_single_tokens(text: str, expected: list[str]) -> None:
     assert content_tokens(tokens(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "matcher", "quiz"),
+    [
+        ("1,000 points", ["1000", "point"], ("1000", "points")),
+        ("Søren's", ["soren"], ("soren",)),
+        ("ÆRØ", ["aero"], ("aero",)),
+        ("Łukasz Đoković", ["lukasz", "dokovic"], ("lukasz", "dokovic")),
+        ("Café “Zoë”", ["cafe", "zoe"], ("cafe", "zoe")),
+        ("$1,150,000", ["1150000"], ("1150000",)),
+        ("6,7", ["6.7"], ("6", "7")),
+    ],
+)
+def test_the_matcher_and_the_quiz_fold_text_alike(
+    text: str, matcher: list[str], quiz: tuple[str, ...]
+) -> None:
+    from bot.core.quiz._text import answer_tokens
+
+    assert content_tokens(tokens(text)) == matcher
+    assert answer_tokens(text) == quiz
