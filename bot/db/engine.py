@@ -270,7 +270,7 @@ class GuardedSession(AsyncSession):
                 raise WriteOutcomeUnknown(_reason(error)) from error
             raise DatabaseUnavailable(_reason(error)) from error
 
-    async def _check_saved(self, written: Sequence[tuple[type, Any]]) -> bool | None:
+    async def _check_saved(self, written: Sequence[tuple[Any, Any]]) -> bool | None:
         """True if every inserted row is there, False if none is, None if it cannot be told."""
         bind = self.bind
         if bind is None or not written:
@@ -285,7 +285,7 @@ class GuardedSession(AsyncSession):
         while time.monotonic() < deadline:
             try:
                 async with maker() as check:
-                    found = [await check.get(cls, ident) is not None for cls, ident in written]
+                    found = [(await check.get(cls, ident)) is not None for cls, ident in written]
                 return all(found) if all(found) or not any(found) else None
             except Exception as error:
                 if not is_unavailable(error):
