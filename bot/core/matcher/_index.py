@@ -18,6 +18,7 @@ from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
     KIND_FOR_QTYPE,
     ORDINAL_TOKEN,
+    SCORE_TOKEN,
     TIME_TOKEN,
     YEAR_TOKEN,
     Lexicon,
@@ -81,6 +82,16 @@ TEXT_KIND_PENALTY = 20.0
 """A question for a count, person, country, place or medal meets a fact answered in free text."""
 TEXT_KIND_MILD_PENALTY = 8.0
 """A question for a date or an event meets a fact answered in free text."""
+ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
+"""Key terms a yes/no question may get wrong: the fact that says otherwise answers it."""
+YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are", "were", "can"})
+UNMATCHED_WORD_PENALTY = 6.0
+"""Per word of the question that some facts in scope use (few enough to be telling) and this
+fact does not."""
+SPECIFIC_SHARE = 0.1
+"""A word in at most this share of the scope's facts is telling."""
+PLACE_WEIGHT = 0.3
+"""The share of its weight a word of the topic's places keeps ("in Port Alder" says little)."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 COMMON_WORD_WEIGHT = 1.0
@@ -141,9 +152,15 @@ class _Query:
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     keys: frozenset[str] = frozenset()
     unknown: int = 0
+    yes_no: bool = False
+    specific: frozenset[str] = frozenset()  # known words rare enough to point at facts
+    name_people: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
+        self.name_people = {
+            t: frozenset(self.lexicon.names[t]) for t in self.content if t in self.lexicon.names
+        }
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = self.lexicon.anchors_of(self.content)
@@ -167,6 +184,7 @@ class _Entry:
     answer_vocab: frozenset[str]
     answer_values: frozenset[str]  # numbers and places among its short answers
     answer_kinds: frozenset[str] = frozenset()  # what its answer sentence names: a time, ...
+    answer_people: frozenset[str] = frozenset()  # who its short answers name
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     subjects: frozenset[str] = frozenset()
     lex_key: tuple[int, int] = (-1, -1)  # the lexicon versions its key terms were read with
@@ -307,6 +325,21 @@ class FactIndex:
         answer_vocab = frozenset(self._read(fact.answer, lexicon)).union(
             t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
         )
+        implicit = {
+            word
+            for t in answer_vocab
+            for word in (
+                ("score",)
+                if SCORE_TOKEN.match(t)
+                else ("time",)
+                if TIME_TOKEN.match(t)
+                else ("year", "whatyear")
+                if YEAR_TOKEN.match(t)
+                else ()
+            )
+        }
+        if implicit:  # "at what score ..." is answered by "at 6-5"
+            answer_vocab = answer_vocab | implicit
         vocab.update(answer_vocab)
         short = [t for a in fact.accept for t in self._read(a, lexicon)]
         entry = _Entry(
@@ -412,7 +445,8 @@ class FactIndex:
             anchors["measure"] = anchors.get("measure", frozenset()) | {"racetime"}
         entry.anchors = anchors
         answer = lexicon.anchors_of(entry.answer_vocab, imply_sex=False)
-        kinds: set[str] = {k for k in ("person", "nation", "medal", "event") if k in answer}
+        kinds: set[str] = {"text"}  # any sentence can give a reason or a quote
+        kinds.update(k for k in ("person", "nation", "medal", "event") if k in answer)
         if any(TIME_TOKEN.match(t) for t in entry.answer_vocab):
             kinds.add("time")
         if any(t[0].isdigit() and not ORDINAL_TOKEN.match(t) for t in entry.answer_vocab):
@@ -420,6 +454,9 @@ class FactIndex:
         if "rank" in answer:
             kinds.add("ordinal")
         entry.answer_kinds = frozenset(kinds)
+        entry.answer_people = lexicon.anchors_of(
+            [t for a in fact.accept for t in self._read(a, lexicon)], imply_sex=False
+        ).get("person", frozenset())
         entry.subjects = lexicon.anchors_of(
             self._read(fact.question, lexicon), imply_sex=False
         ).get("person", frozenset())
@@ -459,8 +496,13 @@ class FactIndex:
             pool = [w for w in pool if len(w) == len(token) + 1 and view.is_name(w)]
         for suffix in INFLECTIONS:
             stem = token[: -len(suffix)]
-            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH and view.known(stem):
-                return stem
+            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH - 1:
+                for form in (stem, stem + "e"):  # "overtaken" -> "overtake", "hoping" -> "hope"
+                    if len(form) >= MIN_TYPO_LENGTH and view.known(form):
+                        return form
+        for suffix in ("ed", "d", "s", "ing", "er"):  # "play" -> "played"
+            if view.known(token + suffix):
+                return token + suffix
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
             second = [w for w in view.head(token[1]) if len(w) > 1]
@@ -472,6 +514,8 @@ class FactIndex:
 
         def weight(token: str) -> float:
             w = self._idf(view, token)
+            if token in lexicon.places and token not in lexicon.names:
+                return w * PLACE_WEIGHT
             return w * ANCHOR_WEIGHT if lexicon.is_key(token) else w
 
         return weight
@@ -496,6 +540,12 @@ class FactIndex:
             unknown=sum(
                 1 for t in content if not (view.known(t) or view.quoted(t) or t in CONCEPTS)
             ),
+            yes_no=bool(toks) and toks[0] in YES_NO_WORDS,
+        )
+        query.specific = frozenset(
+            t
+            for t in content
+            if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live) and t not in view.lexicon.places
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
@@ -506,8 +556,12 @@ class FactIndex:
             if not self._visible(entry.fact, guild_id):
                 continue
             self._refresh(entry, view)
-            recall = sum(map(weight, query.token_set & entry.vocab)) / query.total
+            matched = self._matched(entry, query)
+            recall = sum(map(weight, matched)) / query.total
             penalty = self._penalties(entry, query)
+            # A telling word of the question that other facts here use, and this one doesn't,
+            # points at those facts ("novak's coach" is not "novak").
+            penalty += UNMATCHED_WORD_PENALTY * sum(1 for t in query.specific if t not in matched)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
@@ -561,7 +615,7 @@ class FactIndex:
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        answered = query.token_set & entry.answer_vocab
+        answered = (query.token_set & entry.answer_vocab) | self._named(entry, query)
         answered_weight = sum(map(w, answered))
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
@@ -584,6 +638,19 @@ class FactIndex:
             if combined > best_p:
                 best_p, best_phrasing = combined, ph
         return Candidate(entry.fact, round(100.0 * best_p - penalty, 2), best_phrasing.text)
+
+    @staticmethod
+    def _named(entry: _Entry, query: _Query) -> frozenset[str]:
+        """Words of the question that name a person the fact names ("felix" of "Felix Braun"
+        when the fact only says "Braun")."""
+        if not query.name_people:
+            return frozenset()
+        people = entry.anchors.get("person", frozenset())
+        return frozenset(t for t, ps in query.name_people.items() if ps & people)
+
+    @classmethod
+    def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
+        return (query.token_set & entry.vocab) | cls._named(entry, query)
 
     @staticmethod
     def _penalties(entry: _Entry, query: _Query) -> float:
@@ -613,12 +680,14 @@ class FactIndex:
             if cls == "negation":
                 continue
             if not q_values & f_values:
+                if query.yes_no and cls in ANSWERED_BY_NO:
+                    continue  # "is Ferrante Spanish?" is answered "no, Italian" by this fact
                 penalty += CONFLICT_PENALTY
             elif q_values - f_values:
                 penalty += PARTIAL_ANCHOR_PENALTY
         if asks_for_subject:
             return penalty
-        if entry.subjects and not q_people & entry.subjects:
+        if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
             penalty += SUBJECT_MISSING_PENALTY
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None:
@@ -646,6 +715,6 @@ class FactIndex:
             and best.score >= ANSWER_THRESHOLD
             and (best.score - runner_up >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE)
         ):
-            return MatchResult(question, Outcome.ANSWER, (best,))
+            return MatchResult(question, Outcome.ANSWER, (best,), runner_up)
         suggestions = tuple(c for c in scored[:MAX_SUGGESTIONS] if c.score >= SUGGEST_THRESHOLD)
-        return MatchResult(question, Outcome.SUGGEST, suggestions)
+        return MatchResult(question, Outcome.SUGGEST, suggestions, runner_up)

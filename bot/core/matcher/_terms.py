@@ -465,7 +465,10 @@ class Lexicon:
             else:
                 last = None
         if people:
-            found["person"] = set().union(*people)
+            # A shared surname beside one unambiguous full name elsewhere in the text is that person.
+            sure = {p for ps in people if len(ps) == 1 for p in ps}
+            resolved = [ps & sure if len(ps) > 1 and ps & sure else ps for ps in people]
+            found["person"] = set().union(*resolved)
         if imply_sex and "sex" not in found and people:
             implied = {s for p in found["person"] if (s := self.sex_of(p))}
             if implied:

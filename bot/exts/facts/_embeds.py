@@ -65,8 +65,9 @@ def duplicate_embed(draft: Fact, existing: Candidate) -> discord.Embed:
         title="This looks like a fact this server already has",
         description=(
             f"**Your question:** {clip(draft.question, 400)}\n\n"
-            f"**Existing fact `{fact.id}`** ({origin(fact)}, match {existing.score:.0f}/100):\n"
+            f"**Existing fact `{fact.id}`** ({origin(fact)}):\n"
             f"{clip(fact.question, 400)}\n> {clip(fact.answer, 1000)}"
+            + (f"\n\n{clip(existing.why, 500)}" if existing.why else "")
         ),
         colour=COLOUR_UNSURE,
     )
