@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -268,6 +269,9 @@ def _candidates(fact: Fact, vocab: ScopeVocab, kind: str) -> list[list[str]]:
     sex = vocab.required_sex(fact) if kind == "person" else None
     tiers: list[list[str]] = [[], [], []]
     own_keys = {answer_tokens(a) for a in fact.accept}
+    surnames = Counter(
+        e.name.split()[-1].casefold() for e in vocab.entities(kind) if kind == "person"
+    )
     for entity in vocab.entities(kind):
         if entity is own or (shape is not None and entity.shape != shape):
             continue
@@ -277,7 +281,10 @@ def _candidates(fact: Fact, vocab: ScopeVocab, kind: str) -> list[list[str]]:
             continue  # the same answer under another name
         if any(answer_tokens(n) in own_keys for n in entity.names):
             continue
-        tiers[_tier(entity, fact)].append(_display(entity, fact))
+        shown = _display(entity, fact)
+        if shown != entity.name and surnames[shown.casefold()] > 1:
+            continue  # "Kenny" alone could be Jason or Laura
+        tiers[_tier(entity, fact)].append(shown)
     return tiers
 
 
