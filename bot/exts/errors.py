@@ -81,7 +81,7 @@ async def report(
         log.error("error in %s", where, exc_info=error)
         text = SOMETHING_WENT_WRONG
     elif is_unavailable(error):
-        log.info("%s: database unavailable (%s)", where, type(error).__name__)
+        log.debug("%s: database unavailable (%s)", where, type(error).__name__)
     if interaction.type is discord.InteractionType.autocomplete:
         if not interaction.response.is_done():
             try:
