@@ -14,6 +14,8 @@ from discord.ext import commands
 
 from bot.app import App
 from bot.core.quiz import QuizRegistry
+from bot.exts import _outbound, _respond
+from bot.exts.errors import TriviaTree, mark_server_only
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,8 +63,10 @@ class TriviaBot(commands.Bot):
             intents=make_intents(app.settings),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=TriviaTree,
             **kwargs,
         )
+        _respond.install(self)  # clean text and a first response within Discord's window
         self.app = app
         self.settings = app.settings
         # The games running per channel; the quiz cog plays them, and /ask stays quiet beside them.
@@ -71,6 +75,7 @@ class TriviaBot(commands.Bot):
         self._sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
+        _outbound.install(self)  # mass mentions escaped, 429s retried once
         for name in self._extensions:
             try:
                 await self.load_extension(name)
@@ -78,6 +83,7 @@ class TriviaBot(commands.Bot):
                 log.debug("extension %s not present", name)
             except Exception:
                 log.exception("failed to load extension %s", name)
+        mark_server_only(self.tree)
         if self._sync_on_start and self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
