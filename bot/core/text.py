@@ -189,6 +189,8 @@ def content_tokens(toks: tuple[str, ...] | list[str]) -> list[str]:
 LANGUAGE_WORDS: frozenset[str] = (
     STOPWORDS
     | frozenset(SYNONYMS)
+    | CONCEPTS
+    | frozenset(w for table in _LANG.key_terms.values() for w in table)
     | frozenset(w for phrase in PHRASES for w in phrase if w.isalpha())
     | frozenset(UNITS)
     | frozenset(TENS)

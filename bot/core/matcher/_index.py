@@ -41,9 +41,9 @@ from ._terms import (
 )
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
-ANSWER_THRESHOLD = 68.0
+ANSWER_THRESHOLD = 64.0
 """A fact scoring at least this, with a clear lead, is answered outright."""
-ANSWER_MARGIN = 6.0
+ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
 HIGH_CONFIDENCE = 85.0
 SUGGEST_THRESHOLD = 45.0
@@ -114,8 +114,6 @@ QUOTE_WORDING = 0.8
 """How much a match on the answer sentence (or the quote) counts, against one on a question."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
-COMMON_WORD_WEIGHT = 1.0
-"""The weight of a word of sports language (a synonym's concept) that no fact in scope uses."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
 """A question word no fact uses weighs this much more than the rarest known word."""
 ANCHOR_WEIGHT = 1.6
@@ -156,13 +154,16 @@ _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 @dataclass(slots=True)
 class _Phrasing:
     text: str
-    norm: str  # content tokens, sorted: fuzz.ratio on these is token_sort_ratio, done once
-    tokens: frozenset[str]
-    content: tuple[str, ...]
+    tokens: tuple[str, ...]  # its content tokens, each once
     keys: frozenset[str] = frozenset()  # its key terms as "class:value", numbers as "number:7"
     weight: float = 0.0  # sum of its tokens' weights, valid while weight_key is current
     weight_key: tuple[int, int] = (-1, -1)
     factor: float = 1.0  # below 1 for the answer sentence and the quote read as wordings
+
+    @property
+    def norm(self) -> str:
+        """Its tokens sorted: fuzz.ratio on these is a token-sort ratio."""
+        return " ".join(sorted(self.tokens))
 
 
 class _WeightMemo(dict[str, float]):
@@ -390,9 +391,7 @@ class FactIndex:
         vocab: set[str] = set()
         for text in fact.all_questions:
             content = tuple(self._read(text, lexicon))
-            phrasings.append(
-                _Phrasing(text, " ".join(sorted(content)), frozenset(content), content)
-            )
+            phrasings.append(_Phrasing(text, tuple(dict.fromkeys(content))))
             vocab.update(content)
         # The answer sentence and the quote are wordings too, of a lesser kind: "what time did
         # Sousa run?" is worded like "Sousa was second, in 2:20:59", not like "who was second?".
@@ -400,13 +399,7 @@ class FactIndex:
             content = tuple(self._read(text, lexicon))
             if content:
                 phrasings.append(
-                    _Phrasing(
-                        fact.question,
-                        " ".join(sorted(content)),
-                        frozenset(content),
-                        (),
-                        factor=factor,
-                    )
+                    _Phrasing(fact.question, tuple(dict.fromkeys(content)), factor=factor)
                 )
         answer_vocab = frozenset(self._read(fact.answer, lexicon)).union(
             t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
@@ -517,9 +510,9 @@ class FactIndex:
             return
         lexicon = self._lexicon_of(entry, view)
         for ph in entry.phrasings:
-            content = ph.content
             if ph.factor < 1.0:
                 continue
+            content = sorted(ph.tokens)
             ph.keys = term_keys(
                 lexicon.anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
             )
@@ -534,7 +527,9 @@ class FactIndex:
         anchors = dict(lexicon.anchors_of(entry.vocab))
         if fact.sex in {"men", "women"}:
             anchors["sex"] = frozenset({fact.sex})
-        years = set(anchors.get("year", ())) | lexicon.default_years
+        # The years a fact's own scope is about (not another scope's: the bundled article's
+        # Games are not a server's season).
+        years = set(anchors.get("year", ())) | self._scope(fact.scope).lexicon.default_years
         if fact.source is not None:
             years.add(str(fact.source.date.year))
         if years:
@@ -573,8 +568,6 @@ class FactIndex:
         df = view.df(token)
         n = max(view.live, 1)
         if df == 0:
-            if token in CONCEPTS:  # a word of sports language no fact here happens to use
-                return COMMON_WORD_WEIGHT
             return math.log(n + 1.0) + UNKNOWN_TOKEN_WEIGHT
         return math.log((n + 1.0) / (df + 0.5)) + 0.2
 
@@ -632,7 +625,8 @@ class FactIndex:
             if hit is None and len(w) >= 5:  # "glods": the first two letters swapped
                 pool = _LANGUAGE_BY_HEAD.get(w[1], ())
                 hit = process.extractOne(w, pool, scorer=OSA.distance, score_cutoff=1)
-            if hit is not None:
+            if hit is not None and (len(w) > SHORT_WORD or sorted(hit[0]) == sorted(w)):
+                # a short word only by two letters swapped ("mnay"): "tall" is not "tell"
                 raw[i] = hit[0]
                 changed = True
         return " ".join(raw) if changed else text
@@ -773,7 +767,7 @@ class FactIndex:
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
         for ph in entry.phrasings:
-            shared = ph.tokens & query.token_set
+            shared = query.token_set.intersection(ph.tokens)
             own = answered_weight + sum(map(w, shared - answered))
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
             if ph.weight_key != view.key:

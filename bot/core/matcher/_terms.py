@@ -497,7 +497,7 @@ class Lexicon:
             implied = {s for p in found["person"] if (s := self.sex_of(p))}
             if implied:
                 found["sex"] = implied
-        return {k: frozenset(v) for k, v in found.items()}
+        return {k: shared_set(v) for k, v in found.items()}
 
 
 class _UnionMap(Mapping[str, set[str]]):
@@ -591,5 +591,18 @@ def term_keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> fro
     """Key terms in one set, so that "which of the phrasing's are missing" is one difference."""
     found = {f"{cls}:{v}" for cls, values in anchors.items() if cls != "sex" for v in values}
     found.update(f"number:{n}" for n in numbers)
-    # Interned, and one shared empty set: an index of many facts holds each key once.
-    return frozenset(sys.intern(k) for k in found) if found else NO_KEYS
+    # Interned, and each distinct set held once: an index of many facts shares them.
+    return shared_set(sys.intern(k) for k in found) if found else NO_KEYS
+
+
+_SHARED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def shared_set(items: Iterable[str]) -> frozenset[str]:
+    """One frozenset object per distinct set of strings (key terms repeat across facts)."""
+    new = frozenset(items)
+    if not new:
+        return NO_KEYS
+    if len(_SHARED) > 1_000_000:  # a bound, never reached by real fact sets
+        _SHARED.clear()
+    return _SHARED.setdefault(new, new)
