@@ -228,6 +228,7 @@ def parse_nations(raw: Any, *, file: str) -> tuple[Nation, ...]:
 class Vocab:
     """The sport-general vocabulary, loaded from `bot/data/`."""
 
+    language: Language | None = None
     _nations: tuple[Nation, ...] = ()
     _by_form: dict[str, Nation] = field(default_factory=dict)
     _by_cased: dict[str, Nation] = field(default_factory=dict)
@@ -316,7 +317,157 @@ def load_nations(path: Path | None = None) -> tuple[Nation, ...]:
     return parse_nations(read_yaml(path), file=path.name)
 
 
+# --- sport-general language --------------------------------------------------------------------
+
+_WORD = re.compile(r"^[a-z0-9]+$")
+_PHRASE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)+$")
+
+
+def _words_only(values: Iterable[str], what: str) -> None:
+    for v in values:
+        if not _WORD.fullmatch(v):
+            raise ValueError(f"{what} are single lowercase words: {v!r}")
+
+
+class NumberWordsSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    units: dict[str, int]
+    tens: dict[str, int]
+    ordinal_units: dict[str, int]
+    ordinal_tens: dict[str, int]
+
+
+class LanguageSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    phrases: dict[str, list[str]] = Field(default_factory=dict)
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    key_terms: dict[str, dict[str, str]] = Field(default_factory=dict)
+    place_words: list[str] = Field(default_factory=list)
+    stopwords: list[str] = Field(default_factory=list)
+    numbers: NumberWordsSpec
+
+    @field_validator("abbreviations", mode="after")
+    @classmethod
+    def _abbr(cls, v: dict[str, str]) -> dict[str, str]:
+        _words_only(v, "abbreviations")
+        for full in v.values():
+            if not re.fullmatch(r"[a-z0-9]+(?: [a-z0-9]+)*", full):
+                raise ValueError(f"an abbreviation spells out lowercase words: {full!r}")
+        return v
+
+    @field_validator("phrases", mode="after")
+    @classmethod
+    def _phrases(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _words_only(v, "phrase concepts")
+        for phrases in v.values():
+            for p in phrases:
+                if not _PHRASE.fullmatch(p):
+                    raise ValueError(f"a phrase is two or more lowercase words: {p!r}")
+        return v
+
+    @field_validator("synonyms", mode="after")
+    @classmethod
+    def _synonyms(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _words_only(v, "synonym concepts")
+        owner: dict[str, str] = {}
+        for concept, words in v.items():
+            _words_only(words, "synonyms")
+            for w in words:
+                if owner.get(w, concept) != concept:
+                    raise ValueError(f"{w!r} is a synonym of both {owner[w]!r} and {concept!r}")
+                owner[w] = concept
+        return v
+
+    @field_validator("key_terms", mode="after")
+    @classmethod
+    def _key_terms(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for table in v.values():
+            _words_only(table, "key terms")
+        return v
+
+    @field_validator("place_words", "stopwords", mode="after")
+    @classmethod
+    def _lists(cls, v: list[str]) -> list[str]:
+        _words_only(v, "these")
+        return v
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """How sports questions are worded, on any sport (from `bot/data/language.yaml`)."""
+
+    abbreviations: dict[str, tuple[str, ...]]
+    phrases: dict[str, str]
+    """phrase (words joined by spaces) -> concept token"""
+    synonyms: dict[str, str]
+    """word -> concept token"""
+    key_terms: dict[str, dict[str, str]]
+    """class -> {concept token: value}"""
+    place_words: frozenset[str]
+    stopwords: frozenset[str]
+    units: dict[str, int]
+    tens: dict[str, int]
+    ordinal_units: dict[str, int]
+    ordinal_tens: dict[str, int]
+
+
+def parse_language(raw: Any, *, file: str) -> Language:
+    if not isinstance(raw, dict):
+        raise VocabError("expected a mapping", file=file)
+    try:
+        spec = LanguageSpec.model_validate(raw)
+    except ValidationError as err:
+        e = err.errors()[0]
+        loc = [str(p) for p in e["loc"]]
+        msg = {"missing": "is required", "extra_forbidden": "is not a known field"}.get(
+            e["type"], e["msg"]
+        )
+        raise VocabError(
+            msg, file=file, entry=loc[1] if len(loc) > 1 else None, field=loc[0] if loc else None
+        ) from None
+    phrases: dict[str, str] = {}
+    for concept, forms in spec.phrases.items():
+        for form in forms:
+            if phrases.get(form, concept) != concept:
+                raise VocabError(
+                    f"{form!r} already means {phrases[form]!r}",
+                    file=file,
+                    entry=concept,
+                    field="phrases",
+                )
+            phrases[form] = concept
+    return Language(
+        abbreviations={k: tuple(v.split()) for k, v in spec.abbreviations.items()},
+        phrases=phrases,
+        synonyms={w: concept for concept, words in spec.synonyms.items() for w in words},
+        key_terms=spec.key_terms,
+        place_words=frozenset(spec.place_words),
+        stopwords=frozenset(spec.stopwords),
+        units=spec.numbers.units,
+        tens=spec.numbers.tens,
+        ordinal_units=spec.numbers.ordinal_units,
+        ordinal_tens=spec.numbers.ordinal_tens,
+    )
+
+
+def load_language(path: Path | None = None) -> Language:
+    path = path or DATA_DIR / "language.yaml"
+    return parse_language(read_yaml(path), file=path.name)
+
+
 @cache
 def load_vocab() -> Vocab:
-    """The bundled vocabulary (read once per process)."""
-    return Vocab.from_nations(load_nations())
+    """The bundled vocabulary (read once per process): nations and sport-general language."""
+    vocab = Vocab.from_nations(load_nations())
+    vocab.language = load_language()
+    return vocab
+
+
+def language() -> Language:
+    """The bundled sport-general language."""
+    lang = load_vocab().language
+    assert lang is not None
+    return lang

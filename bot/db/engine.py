@@ -80,10 +80,26 @@ def _chain(error: BaseException) -> list[BaseException]:
     return seen
 
 
+_DATABASE_MODULES = ("sqlalchemy.", "asyncpg.", "aiosqlite.", "bot.db.")
+
+
+def _raised_in_database_code(error: BaseException) -> bool:
+    """A timeout or socket error raised while talking to the database (e.g. the driver's
+    timeout on a health check), not while talking to Discord."""
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(_DATABASE_MODULES):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def is_unavailable(error: BaseException) -> bool:
     """Whether an error means "the database is unreachable or too slow" (rather than a bug)."""
     for err in _chain(error):
         if isinstance(err, DatabaseUnavailable | exc.TimeoutError):
+            return True
+        if isinstance(err, TimeoutError | ConnectionError) and _raised_in_database_code(err):
             return True
         if isinstance(err, exc.DBAPIError):
             if err.connection_invalidated:
@@ -154,7 +170,8 @@ def _watch(engine: AsyncEngine) -> OutageMonitor:
     @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context: Any) -> None:
         error = context.original_exception
-        if context.is_disconnect or is_unavailable(error) or isinstance(error, TimeoutError):
+        wrapped = context.sqlalchemy_exception or error
+        if context.is_disconnect or is_unavailable(wrapped) or isinstance(error, TimeoutError):
             monitor.failed(error)
             if not isinstance(error, DatabaseUnavailable) and context.sqlalchemy_exception is None:
                 # A driver timeout that SQLAlchemy does not wrap: give it its meaning here.

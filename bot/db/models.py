@@ -137,6 +137,10 @@ class FactSuggestionRow(Base):
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     fact_slug: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(Text)
+    review_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    review_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class GuildSettingsRow(Base):
@@ -146,6 +150,18 @@ class GuildSettingsRow(Base):
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     moderator_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    suggestion_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    ask_rate: Mapped[int | None] = mapped_column(Integer)
+    ask_seconds: Mapped[int | None] = mapped_column(Integer)
+
+
+class KnownAskerRow(Base):
+    """A member who has asked the bot something in a server (for the first-time hint)."""
+
+    __tablename__ = "known_askers"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class AskChannelRow(Base):
