@@ -34,6 +34,9 @@ PAUSE_BETWEEN_QUESTIONS = 3.0
 LIVE_EDIT_INTERVAL = 1.0
 """Real seconds between two edits of a question's "N answered" (Discord rate-limits edits)."""
 
+UNLOAD_TIMEOUT = 5.0
+"""Seconds an unload waits for cancelled tasks to end."""
+
 ALREADY_ANSWERED = "You already answered this question."
 WRONG = "Not quite — the answer is revealed when the timer ends."
 NOT_AN_OPTION = "That isn't one of this question's options."
@@ -282,6 +285,6 @@ class GameRunner:
         for task in tasks:
             task.cancel()
         if tasks:
-            await asyncio.wait(tasks)
+            await asyncio.wait(tasks, timeout=UNLOAD_TIMEOUT)
         for game in games:
             self.forget(game)
