@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
-from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts, load_fact_file
+from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts
 from bot.core.replies import render_text
 from bot.settings import Settings
 
@@ -115,9 +115,9 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
     from bot.db import facts as store
 
     if args.facts_command == "import":
-        facts = load_fact_file(args.file, scope=args.guild)
-        async with app.sessions.begin() as session:
-            report = await store.import_facts(session, facts, scope=args.guild, actor_id=None)
+        from bot.services.facts import FactService
+
+        report = await FactService(app.sessions, app.index).import_file(args.file, scope=args.guild)
         print(
             f"{args.file.name}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged"

@@ -13,9 +13,12 @@ import discord
 from discord.ext import commands
 
 from bot.app import App
+from bot.core.policy import AskLimit
 from bot.core.quiz import QuizRegistry
 from bot.exts import _outbound, _respond
 from bot.exts.errors import TriviaTree, mark_server_only
+from bot.services.facts import FactService
+from bot.services.guild_config import GuildConfigCache
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,18 +74,21 @@ class TriviaBot(commands.Bot):
         self.settings = app.settings
         # The games running per channel; the quiz cog plays them, and /ask stays quiet beside them.
         self.quizzes = QuizRegistry()
+        # Every fact change and every server setting goes through these (see bot/services).
+        self.facts = FactService(app.sessions, app.index)
+        self.guild_config = GuildConfigCache(
+            app.sessions,
+            default_limit=AskLimit(
+                app.settings.ask_cooldown_rate, app.settings.ask_cooldown_seconds
+            ),
+        )
         self._extensions = extensions
         self._sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
         _outbound.install(self)  # mass mentions escaped, 429s retried once
-        for name in self._extensions:
-            try:
-                await self.load_extension(name)
-            except commands.ExtensionNotFound:
-                log.debug("extension %s not present", name)
-            except Exception:
-                log.exception("failed to load extension %s", name)
+        for name in self._extensions:  # a missing or broken extension stops the start
+            await self.load_extension(name)
         mark_server_only(self.tree)
         if self._sync_on_start and self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
@@ -137,6 +143,9 @@ async def start_bot(settings: Settings, *, sync_only: bool, sync_guild: int | No
             "Copy it again from the Developer Portal, Bot page."
         )
         return 2
+    except commands.ExtensionError as exc:
+        print(f"error: extension {exc.name} could not be loaded: {exc}")
+        return 1
     except discord.PrivilegedIntentsRequired:
         print(
             "error: MESSAGE_CONTENT=true but the Message Content intent is not enabled for "

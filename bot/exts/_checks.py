@@ -1,4 +1,7 @@
-"""Permission checks, enforced by the bot on every use (default_permissions only hides)."""
+"""Who is a moderator, enforced by the bot on every use (default_permissions only hides).
+
+The moderator role comes from the cached `GuildConfig`: no database query per check.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
-
-from bot.db import guilds as guild_store
 
 if TYPE_CHECKING:
     from bot.client import TriviaBot
@@ -31,9 +32,8 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     if perms.manage_guild or perms.administrator:
         return True
     bot: TriviaBot = interaction.client  # type: ignore[assignment]
-    async with bot.app.sessions() as session:
-        role_id = await guild_store.moderator_role(session, interaction.guild.id)
-    return role_id is not None and any(r.id == role_id for r in interaction.user.roles)
+    config = await bot.guild_config.get(interaction.guild.id)
+    return config.is_moderator_role({r.id for r in interaction.user.roles})
 
 
 def moderator_only() -> Callable[[T], T]:
@@ -54,7 +54,5 @@ async def refuse_unless_moderator(interaction: discord.Interaction) -> bool:
     told privately and gets False (the role may have been taken away since the command)."""
     if await is_moderator(interaction):
         return True
-    await interaction.response.send_message(
-        NOT_MODERATOR, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-    )
+    await interaction.response.send_message(NOT_MODERATOR, ephemeral=True)
     return False

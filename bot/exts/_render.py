@@ -29,28 +29,44 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+SOURCE_TITLE_LIMIT = 300
+"""Article titles are shown whole up to this (a field holds 1024 characters)."""
+
+
+def source_credit(fact: Fact) -> str:
+    """The article a fact comes from, in full, linked when the fact has a `source_url`."""
+    url = fact.source_url
+    if fact.source is None:
+        return f"<{url}>" if url else ""
+    date = f"{fact.source.date.day} {fact.source.date:%B %Y}"
+    title = clip(fact.source.title, SOURCE_TITLE_LIMIT)
+    if url:
+        safe = title.replace("[", "(").replace("]", ")")
+        return f"[{safe}]({url}), {date}"
+    return f"*{title}*, {date}"
+
+
 def source_text(fact: Fact) -> str | None:
-    """The quoted sentence and, when known, the article and its date; fits one embed field."""
+    """The quoted sentence and, when known, the article (linked) and its date; fits one field."""
+    credit = source_credit(fact)
     if not fact.quote:
-        return None
-    credit = ""
-    if fact.source is not None:
-        date = f"{fact.source.date.day} {fact.source.date:%B %Y}"
-        credit = f"\n— *{clip(fact.source.title, 60)}*, {date}"
+        return f"— {credit}" if fact.source_url else None
+    credit = f"\n— {credit}" if credit else ""
     # The quote gets the room the credit leaves (a fixed allowance overflowed the field).
     return f"> {clip(fact.quote, EMBED_FIELD_LIMIT - len('> ') - len(credit))}{credit}"
 
 
 def answer_embed(fact: Fact) -> discord.Embed:
-    """The answer to a question: the answer sentence, the quoted source, the fact id."""
+    """The answer to a question, for members: the answer sentence and the quoted source (no
+    internal ids; moderators see those with `/fact show`)."""
     embed = discord.Embed(
         description=clip(fact.answer, EMBED_DESCRIPTION_LIMIT), colour=COLOUR_ANSWER
     )
     source = source_text(fact)
     if source:
         embed.add_field(name="Source", value=source, inline=False)
-    scope = "server fact" if fact.scope else "fact"
-    embed.set_footer(text=clip(f"{scope} {fact.id}", EMBED_FOOTER_LIMIT))
+    if fact.scope:
+        embed.set_footer(text="Added by this server's moderators")
     return embed
 
 

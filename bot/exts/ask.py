@@ -1,11 +1,15 @@
-"""Answering questions: `/ask`, mentions, direct messages and opted-in channels."""
+"""Answering questions: `/ask`, mentions, direct messages and opted-in channels.
+
+What to do with a question is decided by `bot.core.policy.decide_reply()`, in the same order
+everywhere; this cog only works out where the question came from and renders the decision.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -13,11 +17,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.facts import Fact
-from bot.core.matcher import MatchResult, Outcome
+from bot.core.matcher import MatchResult
+from bot.core.policy import (
+    DM_SCOPE,
+    MAX_QUESTION_LENGTH,
+    Action,
+    AskLimit,
+    AskLimiter,
+    Reply,
+    Where,
+    decide_reply,
+)
 from bot.db import guilds as guild_store
 from bot.exts._render import (
     BUTTON_LABEL_LIMIT,
-    NO_MENTIONS,
     SOMETHING_WENT_WRONG,
     answer_embed,
     clip,
@@ -34,43 +47,29 @@ QUIZ_RUNNING = (
     "A quiz is running in this channel, so I'm keeping my answers to myself until it ends. "
     "Ask me in another channel."
 )
+HINTS = {
+    "greeting": (
+        "Hi! Ask me anything about Jason and Laura Kenny at Tokyo 2020, e.g. "
+        "*how many golds has Jason Kenny won?* `/help` shows what else I can do."
+    ),
+    "help": (
+        "Ask me a question about Jason and Laura Kenny at Tokyo 2020 — with `/ask`, by "
+        "mentioning me, or here in a DM — e.g. *who won the men's keirin?* `/help` has the rest."
+    ),
+    "empty": (
+        "Ask me a question about Jason and Laura Kenny at Tokyo 2020, e.g. *how many golds "
+        "has Jason Kenny won?*"
+    ),
+}
+FIRST_TIME = (
+    "-# First question here? Ask me with `/ask`, by mentioning me, or in a DM; `/help` shows "
+    "what I know."
+)
+HINT_SECONDS = 30.0
+"""A hint answering a greeting in a channel disappears after this: it is for one member only."""
+COOLDOWN_NOTE_SECONDS = 10.0
 SUGGESTION_TIMEOUT = 120.0
 """Seconds the "did you mean" buttons stay clickable."""
-MAX_QUESTION_LENGTH = 300
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
-"""Member, role and channel mentions: markup around a question, never part of it."""
-_QUESTION_START = re.compile(
-    r"^(who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|does|do|has|have|had|"
-    r"can|could|will|would|tell me)\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_question(text: str) -> bool:
-    """Whether a message in an opted-in channel is worth answering (not chatter)."""
-    text = text.strip()
-    if not 5 <= len(text) <= MAX_QUESTION_LENGTH:
-        return False
-    return text.endswith("?") or bool(_QUESTION_START.match(text))
-
-
-class MemberCooldown:
-    """At most `rate` questions per `per` seconds for each member, everywhere."""
-
-    def __init__(self, rate: int, per: float) -> None:
-        self.rate = rate
-        self.per = per
-        self._buckets: dict[int, app_commands.Cooldown] = {}
-
-    def retry_after(self, user_id: int) -> float | None:
-        """Count one question; returns seconds to wait if over the limit, else None."""
-        now = time.monotonic()
-        if len(self._buckets) > 10_000:  # forget members whose limit has fully recovered
-            self._buckets = {
-                k: b for k, b in self._buckets.items() if b.get_tokens(now) < self.rate
-            }
-        bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
-        return bucket.update_rate_limit(now)
 
 
 class SuggestionButton(discord.ui.Button["SuggestionView"]):
@@ -88,7 +87,7 @@ class SuggestionButton(discord.ui.Button["SuggestionView"]):
         if self.view is not None:
             self.view.stop()
         await interaction.response.edit_message(
-            content=None, embed=answer_embed(self.fact), view=None, allowed_mentions=NO_MENTIONS
+            content=None, embed=answer_embed(self.fact), view=None
         )
 
 
@@ -109,7 +108,6 @@ class SuggestionView(discord.ui.View):
             await interaction.response.send_message(
                 "Only the member who asked can pick an answer. Ask me yourself with `/ask`.",
                 ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
             )
             return False
         return True
@@ -120,9 +118,17 @@ class SuggestionView(discord.ui.View):
                 item.disabled = True
         if self.message is not None:
             try:
-                await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
+                await self.message.edit(view=self)
             except (discord.HTTPException, RuntimeError):  # RuntimeError: shutting down
                 log.debug("could not disable suggestion buttons", exc_info=True)
+
+
+def cooldown_note(retry_after: float, limit: AskLimit, *, in_server: bool) -> str:
+    where = "in this server" if in_server else "in DMs"
+    return (
+        f"You're asking quickly — try again in {max(retry_after, 1):.0f} s "
+        f"(limit {where}: {limit.describe()})."
+    )
 
 
 class AskCog(commands.Cog):
@@ -131,24 +137,45 @@ class AskCog(commands.Cog):
     def __init__(self, bot: TriviaBot) -> None:
         self.bot = bot
         self.index = bot.app.index
-        self.cooldown = MemberCooldown(
-            bot.settings.ask_cooldown_rate, bot.settings.ask_cooldown_seconds
-        )
-        self.ask_channels: dict[int, set[int]] = {}
+        self.config = bot.guild_config
+        self.limiter = AskLimiter()
+        self.clock = time.monotonic
+        self._known_askers: set[tuple[int, int]] = set()
 
     async def cog_load(self) -> None:
-        async with self.bot.app.sessions() as session:
-            self.ask_channels = await guild_store.ask_channels(session)
+        await self.config.preload()  # the servers with opted-in channels
 
-    def match(self, question: str, guild_id: int | None) -> MatchResult:
-        return self.index.match(_MENTION.sub(" ", question).strip(), guild_id=guild_id)
+    def _match(self, guild_id: int | None) -> Callable[[str], MatchResult]:
+        return lambda text: self.index.match(text, guild_id=guild_id)
 
-    def _cooldown_note(self, retry_after: float) -> str:
-        return (
-            f"You're asking quickly — try again in {retry_after:.0f} s "
-            f"(limit: {self.cooldown.rate} questions per {self.cooldown.per:.0f} s)."
+    async def _limit(self, guild_id: int | None) -> AskLimit:
+        if guild_id is None:
+            return self.config.default_limit
+        return (await self.config.get(guild_id)).ask_limit
+
+    async def decide(
+        self, text: str, where: Where, *, user_id: int, guild_id: int | None, channel_id: int
+    ) -> tuple[Reply, AskLimit]:
+        limit = await self._limit(guild_id)
+        scope = guild_id if guild_id is not None else DM_SCOPE
+        reply = decide_reply(
+            text,
+            where,
+            quiz_running=channel_id in self.bot.quizzes,
+            match=self._match(guild_id),
+            take_turn=lambda: self.limiter.take(scope, user_id, limit, self.clock()),
         )
+        return reply, limit
 
+    async def first_time(self, guild_id: int | None, user_id: int) -> bool:
+        """Whether this is the member's first question in this server (never in DMs)."""
+        if guild_id is None or (guild_id, user_id) in self._known_askers:
+            return False
+        self._known_askers.add((guild_id, user_id))
+        async with self.bot.app.sessions.begin() as session:
+            return await guild_store.remember_asker(session, guild_id, user_id)
+
+    # --- /ask ---------------------------------------------------------------------------------
     @app_commands.command(name="ask", description="Ask a question about the Kennys at Tokyo 2020")
     @app_commands.describe(question="Your question, e.g. how many golds has Jason Kenny won?")
     async def ask(
@@ -156,36 +183,48 @@ class AskCog(commands.Cog):
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
     ) -> None:
-        retry = self.cooldown.retry_after(interaction.user.id)
-        if retry is not None:
-            await interaction.response.send_message(
-                self._cooldown_note(retry), ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
-        if interaction.channel_id in self.bot.quizzes:
-            await interaction.response.send_message(
-                QUIZ_RUNNING, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
-        result = self.match(question, interaction.guild_id)
-        if result.outcome is Outcome.ANSWER and result.fact is not None:
-            await interaction.response.send_message(
-                content=f"**Q:** {clip(discord.utils.escape_markdown(question), 300)}",
-                embed=answer_embed(result.fact),
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        suggestions = result.suggestions
-        view = SuggestionView(suggestions, asker_id=interaction.user.id) if suggestions else None
-        await interaction.response.send_message(
-            embed=unsure_embed(suggestions),
-            view=view or discord.utils.MISSING,
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
+        reply, limit = await self.decide(
+            question,
+            Where.SLASH,
+            user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id or 0,
         )
-        if view is not None:
-            view.message = await interaction.original_response()
+        send = interaction.response.send_message
+        if reply.action is Action.QUIZ_RUNNING:
+            await send(QUIZ_RUNNING, ephemeral=True)
+            return
+        if reply.action is Action.GREETING:
+            await send(HINTS[reply.hint], ephemeral=True)
+            return
+        if reply.action is Action.COOLDOWN:
+            note = cooldown_note(
+                reply.retry_after, limit, in_server=interaction.guild_id is not None
+            )
+            await send(note, ephemeral=True)
+            return
+        if reply.action is Action.ANSWER and reply.fact is not None:
+            await send(
+                content=f"**Q:** {clip(discord.utils.escape_markdown(question), 300)}",
+                embed=answer_embed(reply.fact),
+            )
+        else:
+            view = (
+                SuggestionView(reply.suggestions, asker_id=interaction.user.id)
+                if reply.suggestions
+                else None
+            )
+            await send(
+                embed=unsure_embed(reply.suggestions),
+                view=view or discord.utils.MISSING,
+                ephemeral=True,
+            )
+            if view is not None:
+                view.message = await interaction.original_response()
+        if await self.first_time(interaction.guild_id, interaction.user.id):
+            await interaction.followup.send(FIRST_TIME, ephemeral=True)
 
+    # --- messages -------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
@@ -196,78 +235,73 @@ class AskCog(commands.Cog):
             if message.guild is not None and (me is None or me not in message.mentions):
                 return  # opted-in channels stay silent, even about errors
             with contextlib.suppress(discord.HTTPException):
-                await message.reply(
-                    embed=error_embed(SOMETHING_WENT_WRONG),
-                    mention_author=False,
-                    allowed_mentions=NO_MENTIONS,
-                )
+                await message.reply(embed=error_embed(SOMETHING_WENT_WRONG), mention_author=False)
+
+    async def _where(self, message: discord.Message) -> Where | None:
+        """How a message addresses the bot, or None if it does not."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.webhook_id is not None:
+            return None
+        if message.guild is None:
+            return Where.DM
+        if me in message.mentions:
+            return Where.MENTION
+        config = self.config.cached(message.guild.id)
+        if config is None:
+            config = await self.config.get(message.guild.id)
+        return Where.CHANNEL if message.channel.id in config.ask_channels else None
 
     async def _answer_message(self, message: discord.Message) -> None:
-        if message.author.bot or message.webhook_id is not None:
-            return
-        me = self.bot.user
-        if me is None:
-            return
-        is_dm = message.guild is None
-        mentioned = me in message.mentions
-        in_ask_channel = message.guild is not None and message.channel.id in self.ask_channels.get(
-            message.guild.id, ()
-        )
-        if not (is_dm or mentioned or in_ask_channel):
-            return
-        if message.channel.id in self.bot.quizzes:
-            if mentioned:
-                await message.reply(
-                    QUIZ_RUNNING, mention_author=False, allowed_mentions=NO_MENTIONS
-                )
-            return  # an answer here could give a quiz question away
-        text = _MENTION.sub(" ", message.content).strip()
-        explicit = is_dm or mentioned
-        if not explicit and not looks_like_question(text):
+        where = await self._where(message)
+        if where is None:
             return
         guild_id = message.guild.id if message.guild else None
-        result = self.match(text, guild_id) if text else MatchResult(text, Outcome.DECLINE)
-        if not explicit and result.outcome is not Outcome.ANSWER:
-            return  # opted-in channels: only confident answers, silence otherwise
-        retry = self.cooldown.retry_after(message.author.id)
-        if retry is not None:
-            if explicit:
+        reply, limit = await self.decide(
+            message.content,
+            where,
+            user_id=message.author.id,
+            guild_id=guild_id,
+            channel_id=message.channel.id,
+        )
+        action = reply.action
+        if action is Action.QUIET:
+            return
+        if action is Action.QUIZ_RUNNING:
+            await message.reply(QUIZ_RUNNING, mention_author=False)
+            return
+        if action is Action.GREETING:
+            # In a DM the reply is private already; in a channel it cleans itself up.
+            if guild_id is None:
+                await message.reply(HINTS[reply.hint], mention_author=False)
+            else:
                 await message.reply(
-                    self._cooldown_note(retry),
-                    mention_author=False,
-                    allowed_mentions=NO_MENTIONS,
-                    delete_after=10,
+                    HINTS[reply.hint], mention_author=False, delete_after=HINT_SECONDS
                 )
             return
-        if result.outcome is Outcome.ANSWER and result.fact is not None:
+        if action is Action.COOLDOWN:
             await message.reply(
-                embed=answer_embed(result.fact), mention_author=False, allowed_mentions=NO_MENTIONS
-            )
-            return
-        if not text:
-            await message.reply(
-                embed=error_embed(
-                    "Ask me a question about Jason and Laura "
-                    "Kenny at Tokyo 2020, e.g. *how many golds "
-                    "has Jason Kenny won?*"
-                ),
+                cooldown_note(reply.retry_after, limit, in_server=guild_id is not None),
                 mention_author=False,
-                allowed_mentions=NO_MENTIONS,
+                delete_after=COOLDOWN_NOTE_SECONDS,
             )
             return
-        suggestions = result.suggestions
-        view = SuggestionView(suggestions, asker_id=message.author.id) if suggestions else None
-        if view is None:
-            await message.reply(
-                embed=unsure_embed(suggestions), mention_author=False, allowed_mentions=NO_MENTIONS
-            )
+        tip = FIRST_TIME if await self.first_time(guild_id, message.author.id) else None
+        if action is Action.ANSWER and reply.fact is not None:
+            await message.reply(tip, embed=answer_embed(reply.fact), mention_author=False)
             return
-        view.message = await message.reply(
-            embed=unsure_embed(suggestions),
-            view=view,
-            mention_author=False,
-            allowed_mentions=NO_MENTIONS,
+        view = (
+            SuggestionView(reply.suggestions, asker_id=message.author.id)
+            if reply.suggestions
+            else None
         )
+        sent = await message.reply(
+            tip,
+            embed=unsure_embed(reply.suggestions),
+            view=view or discord.utils.MISSING,
+            mention_author=False,
+        )
+        if view is not None:
+            view.message = sent
 
 
 async def setup(bot: TriviaBot) -> None:

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._render import COLOUR_ANSWER, NO_MENTIONS
+from bot.exts._render import COLOUR_ANSWER
 
 if TYPE_CHECKING:
     from bot.client import TriviaBot
@@ -25,10 +25,10 @@ HELP_TEXT = (
     "• `/quiz start` — timed trivia rounds about the Kennys' medals\n"
     "• `/quiz leaderboard`, `/quiz stats`\n\n"
     "**Teach me**\n"
-    "• `/fact suggest` — propose a fact; a moderator reviews it\n\n"
+    "• `/suggest` — propose a fact; a moderator reviews it and I tell you what they decided\n\n"
     "**Moderators** (Manage Server or the moderator role)\n"
-    "• `/config ask-channel` — answer every question in a channel\n"
-    "• `/config moderator-role`\n"
+    "• `/config show` — every setting of this server; `/config ask-channel`, "
+    "`moderator-role`, `suggestions`, `ask-limit` change them\n"
     "• `/fact add|edit|remove|restore|show|list|history|import|export|review` — this server's facts"
 )
 
@@ -40,9 +40,7 @@ class HelpCog(commands.Cog):
     @app_commands.command(name="help", description="What this bot can do and how to ask")
     async def help(self, interaction: discord.Interaction) -> None:
         embed = discord.Embed(title="Kenny trivia bot", description=HELP_TEXT, colour=COLOUR_ANSWER)
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 async def setup(bot: TriviaBot) -> None:

@@ -14,8 +14,8 @@ from tests.e2e.conftest import World, assert_nobody_pinged, make_settings
 from tests.e2e.test_ask import (
     ANSWERABLE,
     NEAR_MISS,
+    answered,
     fail_next_match,
-    footer,
     replies_to,
     still_answering,
 )
@@ -111,9 +111,12 @@ async def test_the_moderator_role_lets_its_members_configure(world: World) -> No
     let_every_member_see(world.fake, world.guild, "config")
     ix = await set_moderator_role(world, world.mod, role=world.mod_role)
     assert ix.ephemeral
-    assert ix.data["content"] == (
-        f"Members with {world.mod_role.mention} can now moderate facts and quizzes."
+    said = ix.data["content"]
+    assert said.startswith(
+        f"Members with {world.mod_role.mention} can now moderate facts and quizzes.\n"
     )
+    # how an admin lets the role see the commands Discord hides behind Manage Server
+    assert "Server Settings → Integrations" in said and "`/fact`" in said
     world.guild.members[world.bob.id].roles.append(world.mod_role.id)
 
     ix = await set_ask_channel(world, world.bob, world.other_channel, enabled=True)
@@ -151,7 +154,7 @@ async def test_an_ask_channel_answers_questions_without_a_mention(world: World) 
     question = await world.fake.send_message(world.other_channel, world.alice, ANSWERABLE)
     reply = await world.fake.wait_for_message(channel=world.other_channel)
     assert replies_to(world.fake, question) == [reply]
-    assert footer(reply) == "fact jason-gold-count"
+    assert answered(reply) == "jason-gold-count"
 
 
 async def test_an_ask_channel_ignores_chatter_and_questions_it_is_unsure_of(

@@ -15,6 +15,7 @@ from bot.core.facts import ANSWER_KINDS, Fact, parse_fact_text
 from bot.core.moderation import MAX_IMPORT_BYTES
 from bot.db import facts as store
 from tests.e2e.conftest import World
+from tests.e2e.test_config import let_every_member_see
 from tests.fakediscord import Guild, Interaction, Perm, User
 
 JSON = dict[str, Any]
@@ -23,6 +24,7 @@ FISH_QUESTION = "What is the name of the office goldfish?"
 FISH_ANSWER = "The office goldfish is called Bubbles."
 BUNDLED_QUESTION = "How many Olympic gold medals has Jason Kenny won?"
 NOT_MODERATOR = "Only moderators"
+SON_QUESTION = "What is the name of Jason and Laura Kenny's son?"
 
 # --------------------------------------------------------------------------- helpers
 
@@ -111,10 +113,13 @@ async def edited(click: Interaction, words: str) -> str:
 
 
 async def test_a_member_who_is_not_a_moderator_cannot_add_a_fact(world: World) -> None:
+    with pytest.raises(PermissionError):  # Discord hides /fact from members without Manage Server
+        await add_fact(world, world.alice, question=FISH_QUESTION, answer=FISH_ANSWER)
+    let_every_member_see(world.fake, world.guild, "fact")  # an admin shows it to everyone
     ix = await add_fact(world, world.alice, question=FISH_QUESTION, answer=FISH_ANSWER)
     body = (await ix.response())["data"]
     assert ix.ephemeral
-    assert NOT_MODERATOR.lower() in text(body)
+    assert NOT_MODERATOR.lower() in text(body)  # and the bot refuses it anyway
     assert await server_facts(world) == []
     assert "bubbles" not in await ask(world, FISH_QUESTION)
 
@@ -133,6 +138,7 @@ MODERATOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [
 
 
 async def test_every_moderator_command_refuses_other_members_privately(world: World) -> None:
+    let_every_member_see(world.fake, world.guild, "fact")
     for command, options in MODERATOR_COMMANDS:
         ix = await slash(world, world.alice, command, options)
         assert NOT_MODERATOR.lower() in text((await ix.response())["data"]), command
@@ -142,12 +148,32 @@ async def test_every_moderator_command_refuses_other_members_privately(world: Wo
         assert await store.history(session, world.guild.id, "jason-gold-count") == []
 
 
-async def test_the_fact_commands_are_not_hidden_from_members(world: World) -> None:
-    # /fact suggest is for everyone, and the moderator role needs the rest, so Discord must not
-    # hide the group behind Manage Server: the bot checks every command itself.
-    (fact_cmd,) = [c for c in world.fake.guild_commands[world.guild.id] if c["name"] == "fact"]
-    assert fact_cmd["default_member_permissions"] is None
-    (add,) = [o for o in fact_cmd["options"] if o["name"] == "add"]
+MEMBER_COMMANDS = {"ask", "help", "quiz", "suggest"}
+MODERATOR_GROUPS = {"fact", "config"}
+
+
+def subcommands(command: JSON) -> list[str]:
+    return [o["name"] for o in command.get("options") or [] if o["type"] in (1, 2)]
+
+
+async def test_members_and_moderators_each_see_their_own_commands(world: World) -> None:
+    synced = {c["name"]: c for c in world.fake.guild_commands[world.guild.id]}
+    assert set(synced) >= MEMBER_COMMANDS | MODERATOR_GROUPS
+    for name in MODERATOR_GROUPS:  # every subcommand of these groups is for moderators
+        assert int(synced[name]["default_member_permissions"]) == Perm.MANAGE_GUILD, name
+        assert "suggest" not in subcommands(synced[name])
+    for name, command in synced.items():
+        if name not in MODERATOR_GROUPS:
+            assert command["default_member_permissions"] is None, name
+    assert set(subcommands(synced["fact"])) >= {"add", "edit", "remove", "review", "import"}
+    # the same in the payloads published globally by `python -m bot sync`
+    await world.bot.tree.sync()
+    published = {c["name"]: c for c in world.fake.global_commands}
+    for name in MODERATOR_GROUPS:
+        assert int(published[name]["default_member_permissions"]) == Perm.MANAGE_GUILD
+    assert published["suggest"]["default_member_permissions"] is None
+
+    (add,) = [o for o in synced["fact"]["options"] if o["name"] == "add"]
     (kind,) = [o for o in add["options"] if o["name"] == "kind"]
     assert [c["value"] for c in kind["choices"]] == list(ANSWER_KINDS)
     assert not kind.get("required")
@@ -156,6 +182,7 @@ async def test_the_fact_commands_are_not_hidden_from_members(world: World) -> No
 async def test_a_member_with_the_moderator_role_can_manage_facts(world: World) -> None:
     ix = await slash(world, world.mod, "config moderator-role", {"role": world.mod_role})
     await ix.response()
+    let_every_member_see(world.fake, world.guild, "fact")  # Server Settings > Integrations
     world.fake.add_member(world.guild, world.bob, roles=[world.mod_role])
     ix = await add_fact(world, world.bob, question=FISH_QUESTION, answer=FISH_ANSWER)
     assert "saved as" in text(await reply(ix))
@@ -169,6 +196,7 @@ async def test_a_member_with_the_moderator_role_can_manage_facts(world: World) -
 async def test_buttons_check_the_moderator_again_when_clicked(world: World) -> None:
     ix = await slash(world, world.mod, "config moderator-role", {"role": world.mod_role})
     await ix.response()
+    let_every_member_see(world.fake, world.guild, "fact")
     world.fake.add_member(world.guild, world.bob, roles=[world.mod_role])
     ix = await slash(world, world.bob, "fact remove", {"id": "jason-gold-count"})
     message = await reply(ix)
@@ -420,17 +448,40 @@ async def test_show_tells_everything_about_a_fact(world: World) -> None:
     assert "no fact `no-such-fact`" in text(await reply(ix))
 
 
-async def test_the_id_autocomplete_is_for_moderators(world: World) -> None:
-    choices = await world.fake.autocomplete(
-        world.guild, world.channel, world.mod, "fact show", {"id": "jason-gold"}, "id"
+async def autocomplete(world: World, user: User, typed: str) -> list[JSON]:
+    return await world.fake.autocomplete(
+        world.guild, world.channel, user, "fact show", {"id": typed}, "id"
     )
+
+
+async def test_the_fact_autocomplete_searches_questions_by_word_for_moderators(
+    world: World,
+) -> None:
+    choices = await autocomplete(world, world.mod, "jason gold")
     assert choices[0]["value"] == "jason-gold-count"
-    assert (
-        await world.fake.autocomplete(
-            world.guild, world.channel, world.alice, "fact show", {"id": "jason-gold"}, "id"
-        )
-        == []
+    assert choices[0]["name"] == BUNDLED_QUESTION  # the question is shown, the id is the value
+    # a word, not an id prefix: "son" finds the Kennys' son, not every jason-* fact
+    ix = await add_fact(world, world.mod, question=SON_QUESTION, answer="Their son is Albie.")
+    # close to bundled facts about the Kennys, so it is confirmed
+    await edited(await confirm(world, ix, world.mod, "fact:confirm"), "saved as")
+    son = await autocomplete(world, world.mod, "son")
+    assert [c["name"] for c in son] == [SON_QUESTION]
+    assert son[0]["value"] == "what-is-name-of-jason-and-laura-kennys-son"
+    # words of the answer count too
+    assert any(
+        c["value"] == "jason-gold-count" for c in await autocomplete(world, world.mod, "seventh")
     )
+
+    let_every_member_see(world.fake, world.guild, "fact")
+    assert await autocomplete(world, world.alice, "jason gold") == []  # questions give answers away
+
+
+async def test_a_typed_id_that_is_no_fact_here_is_refused_with_the_reason(world: World) -> None:
+    ix = await slash(world, world.mod, "fact history", {"id": "No-Such-Fact"})
+    said = text(await reply(ix))
+    assert ix.ephemeral and "no fact `no-such-fact` in this server" in said
+    ix = await slash(world, world.mod, "fact restore", {"id": "jason-gold-count"})
+    assert "not removed in this server" in text(await reply(ix))
 
 
 # --------------------------------------------------------------------------- import and export
@@ -530,57 +581,3 @@ async def test_export_without_own_facts_says_so(world: World) -> None:
     ix = await slash(world, world.mod, "fact export")
     message = await reply(ix)
     assert "no facts of its own" in text(message) and not message["attachments"]
-
-
-# --------------------------------------------------------------------------- suggestions
-
-
-async def test_an_approved_suggestion_becomes_a_fact_and_a_rejected_one_does_not(
-    world: World,
-) -> None:
-    ix = await slash(
-        world, world.alice, "fact suggest", {"question": FISH_QUESTION, "answer": FISH_ANSWER}
-    )
-    assert "waiting for a moderator" in text(await reply(ix))
-    assert ix.ephemeral
-    ix = await slash(
-        world,
-        world.bob,
-        "fact suggest",
-        {"question": "Who waters the office plants?", "answer": "Nobody, sadly."},
-    )
-    await reply(ix)
-    assert "bubbles" not in await ask(world, FISH_QUESTION)
-
-    ix = await slash(world, world.mod, "fact review")
-    message = await reply(ix)
-    shown = text(message)
-    assert FISH_QUESTION.lower() in shown and "2 suggestions waiting" in shown
-    assert f"<@{world.alice.id}>" in shown
-    assert button_ids(message) == ["fact:review:approve", "fact:review:reject"]
-
-    click = await world.fake.click(message, world.mod, "fact:review:approve")
-    await click.response()
-    said = await edited(click, "office plants")  # the next suggestion is shown in the same message
-    assert "approved: saved as `what-is-name-of-office-goldfish`" in said
-    assert FISH_ANSWER.lower() in await ask(world, FISH_QUESTION)
-
-    assert click.original is not None
-    second = await world.fake.click(click.original, world.mod, "fact:review:reject")
-    await second.response()
-    said = await edited(second, "no more suggestions")
-    assert "rejected" in said
-
-    (fact,) = await server_facts(world)
-    async with world.app.sessions() as session:
-        (entry,) = await store.history(session, world.guild.id, fact.id)
-        assert await store.next_suggestion(session, world.guild.id) == (None, 0)
-    assert (entry.action, entry.actor_id) == ("approve", world.mod.id)
-
-
-async def test_a_suggestion_is_checked_like_a_fact(world: World) -> None:
-    ix = await slash(world, world.alice, "fact suggest", {"question": "Cat?", "answer": "Yes"})
-    said = text(await reply(ix))
-    assert "not sent" in said and "question**: must be 5–300 characters" in said
-    ix = await slash(world, world.mod, "fact review")
-    assert "no suggestions are waiting" in text(await reply(ix))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import discord
@@ -56,21 +57,33 @@ def assert_fits_discord(embed: discord.Embed) -> None:
 # --------------------------------------------------------------------------- answer_embed
 
 
-def test_answer_embed_shows_the_answer_the_quoted_source_and_the_fact_id() -> None:
+def test_answer_embed_shows_the_answer_and_the_whole_source_but_no_id() -> None:
     embed = answer_embed(GOLDS)
     assert embed.description == GOLDS.answer
     [source] = embed.fields
     assert source.name == "Source"
     assert source.value == (
         "> His tally of seven gold medals is one more than his former teammate Chris Hoy.\n"
-        "— *Jason Kenny wins seventh Olympic gold as Laura Kenny's omni…*, 8 August 2021"
+        "— *Jason Kenny wins seventh Olympic gold as Laura Kenny's omnium reign ends*, "
+        "8 August 2021"
     )
-    assert embed.footer.text == "fact jason-gold-count"
+    assert embed.footer.text is None
 
 
-def test_answer_embed_footer_marks_a_server_fact() -> None:
+def test_answer_embed_links_the_article_when_the_fact_has_a_source_url() -> None:
+    url = "https://example.org/kenny-seventh-gold"
+    embed = answer_embed(dataclasses.replace(GOLDS, source_url=url))
+    [source] = embed.fields
+    assert source.value is not None
+    assert source.value.endswith(
+        f"— [Jason Kenny wins seventh Olympic gold as Laura Kenny's omnium reign ends]({url}), "
+        "8 August 2021"
+    )
+
+
+def test_answer_embed_of_a_server_fact_says_who_added_it_without_its_id() -> None:
     embed = answer_embed(fact("club-record", scope=1234567890))
-    assert embed.footer.text == "server fact club-record"
+    assert embed.footer.text == "Added by this server's moderators"
 
 
 def test_answer_embed_without_a_source_quotes_without_credit() -> None:
@@ -100,7 +113,7 @@ def test_answer_embed_fits_discord_with_the_longest_answer_and_quote(
     assert quoted.value is not None and quoted.value.startswith("> The quote goes on")
     if source is not None:
         assert quoted.value.endswith(", 8 August 2021")  # the credit survives a cut
-    assert embed.footer.text == f"fact {'a' * 64}"
+    assert "a" * 64 not in str(embed.to_dict())  # the id is not shown
 
 
 # --------------------------------------------------------------------------- unsure_embed

@@ -157,6 +157,8 @@ class Channel:
     position: int = 0
     topic: str | None = None
     recipient: User | None = None
+    denied: dict[int, int] = field(default_factory=dict)
+    """Member permission overwrites of this channel: member id -> permission bits denied."""
 
     @property
     def is_dm(self) -> bool:
@@ -181,7 +183,10 @@ class Channel:
             "guild_id": str(self.guild_id),
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": [],
+            "permission_overwrites": [
+                {"id": str(uid), "type": 1, "allow": "0", "deny": str(bits)}
+                for uid, bits in self.denied.items()
+            ],
             "nsfw": False,
             "topic": self.topic,
             "parent_id": None,

@@ -327,6 +327,12 @@ class FakeDiscord:
         )
         return member
 
+    def deny(self, channel: Channel, user: User, permissions: int) -> None:
+        """Deny ``user`` (e.g. ``fake.bot``) ``permissions`` in ``channel`` (a member overwrite);
+        the bot is told with CHANNEL_UPDATE."""
+        channel.denied[user.id] = channel.denied.get(user.id, 0) | permissions
+        self.dispatch("CHANNEL_UPDATE", channel.payload(), intent=Intent.GUILDS)
+
     def dm_channel(self, user: User) -> Channel:
         """The DM channel between the bot and ``user`` (created on first use)."""
         for ch in self.channels.values():
@@ -1419,7 +1425,9 @@ class FakeDiscord:
 
     def _bot_can(self, channel: Channel, perm: int) -> bool:
         guild = self.guild_of(channel)
-        return guild is None or bool(guild.permissions_of(self.bot.id) & perm)
+        if guild is None:
+            return True
+        return bool(guild.permissions_of(self.bot.id) & ~channel.denied.get(self.bot.id, 0) & perm)
 
     # ------------------------------------------------------------------ REST handlers
 

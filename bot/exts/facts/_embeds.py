@@ -5,9 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
-from bot.core.matcher import Candidate
 from bot.core.moderation import AuditEntry, Page, describe_change, join_list
-from bot.db.facts import Suggestion
+from bot.db.suggestions import APPROVED, Suggestion
 from bot.exts._render import (
     COLOUR_ANSWER,
     COLOUR_ERROR,
@@ -18,6 +17,7 @@ from bot.exts._render import (
     clip,
     source_text,
 )
+from bot.services.facts import Duplicate
 
 LIST_FIELD_LIMIT = 700
 """Phrasings and accepted answers are clipped to this, so a whole fact stays under 6000."""
@@ -58,19 +58,39 @@ def fact_embed(fact: Fact, *, title: str | None = None) -> discord.Embed:
     return embed
 
 
-def duplicate_embed(draft: Fact, existing: Candidate) -> discord.Embed:
-    """A new question is close to a fact the server already has."""
-    fact = existing.fact
+def overlap_text(question: str, duplicate: Duplicate) -> str:
+    """In words: what a member asking `question` would get today, and what the two share."""
+    fact = duplicate.fact
+    where = "bundled fact" if fact.scope == GLOBAL_SCOPE else "fact of this server"
+    effect = (
+        "would already get the answer of"
+        if duplicate.answered
+        else "would be offered, as a *did you mean* choice,"
+    )
+    shared = (
+        f" Both questions ask about {', '.join(f'*{w}*' for w in duplicate.shared_words[:6])}."
+        if duplicate.shared_words
+        else ""
+    )
+    return (
+        f"A member asking “{clip(question, 300)}” {effect} the {where} `{fact.id}`:\n"
+        f"**{clip(fact.question, 300)}**\n> {clip(fact.answer, 700)}\n{shared}"
+    ).strip()
+
+
+def duplicate_embed(
+    draft: Fact,
+    duplicate: Duplicate,
+    *,
+    footer: str = "Save anyway adds your fact beside it; Cancel saves nothing.",
+) -> discord.Embed:
+    """A new question is close to a fact the server already has: ask before saving."""
     embed = discord.Embed(
         title="This looks like a fact this server already has",
-        description=(
-            f"**Your question:** {clip(draft.question, 400)}\n\n"
-            f"**Existing fact `{fact.id}`** ({origin(fact)}, match {existing.score:.0f}/100):\n"
-            f"{clip(fact.question, 400)}\n> {clip(fact.answer, 1000)}"
-        ),
+        description=clip(overlap_text(draft.question, duplicate), EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_UNSURE,
     )
-    embed.set_footer(text="Save anyway adds your fact beside it; Cancel saves nothing.")
+    embed.set_footer(text=footer)
     return embed
 
 
@@ -120,23 +140,50 @@ def history_embed(fact_id: str, page: Page[AuditEntry]) -> discord.Embed:
 
 
 def suggestion_embed(
-    suggestion: Suggestion, *, pending: int, duplicate: Candidate | None
+    suggestion: Suggestion, *, pending: int | None = None, duplicate: Duplicate | None = None
 ) -> discord.Embed:
-    """A member's suggestion, for review."""
+    """A member's suggestion, for the moderators to review."""
     embed = discord.Embed(
-        title=clip(suggestion.question, EMBED_TITLE_LIMIT),
-        description=clip(suggestion.answer, EMBED_DESCRIPTION_LIMIT),
+        title="Suggested fact",
+        description=(
+            f"**{clip(suggestion.question, 400)}**\n"
+            f"{clip(suggestion.answer, EMBED_DESCRIPTION_LIMIT - 500)}"
+        ),
         colour=COLOUR_UNSURE,
     )
-    embed.add_field(name="Suggested by", value=f"<@{suggestion.user_id}>")
+    where = f" in <#{suggestion.channel_id}>" if suggestion.channel_id else ""
+    embed.add_field(name="Suggested by", value=f"<@{suggestion.user_id}>{where}")
     embed.add_field(name="When", value=discord.utils.format_dt(suggestion.created_at, "R"))
     if duplicate is not None:
         embed.add_field(
             name="Close to an existing fact",
-            value=clip(f"`{duplicate.fact.id}` — {duplicate.fact.question}", EMBED_FIELD_LIMIT),
+            value=clip(overlap_text(suggestion.question, duplicate), EMBED_FIELD_LIMIT),
             inline=False,
         )
-    embed.set_footer(text=f"{pending} suggestion{'s' if pending != 1 else ''} waiting")
+    if pending is not None:
+        embed.set_footer(text=f"{pending} suggestion{'s' if pending != 1 else ''} waiting")
+    return embed
+
+
+def decided_embed(suggestion: Suggestion, *, reviewer_id: int) -> discord.Embed:
+    """A suggestion after review: what was decided, by whom, and why (for a rejection)."""
+    approved = suggestion.status == APPROVED
+    embed = discord.Embed(
+        title="Suggestion approved" if approved else "Suggestion rejected",
+        description=(
+            f"**{clip(suggestion.question, 400)}**\n"
+            f"{clip(suggestion.answer, EMBED_DESCRIPTION_LIMIT - 500)}"
+        ),
+        colour=COLOUR_ANSWER if approved else COLOUR_ERROR,
+    )
+    embed.add_field(name="Suggested by", value=f"<@{suggestion.user_id}>")
+    embed.add_field(name="Approved by" if approved else "Rejected by", value=f"<@{reviewer_id}>")
+    if approved and suggestion.fact_slug:
+        embed.add_field(name="Saved as", value=f"`{suggestion.fact_slug}`")
+    if not approved and suggestion.reason:
+        embed.add_field(
+            name="Reason", value=clip(suggestion.reason, EMBED_FIELD_LIMIT), inline=False
+        )
     return embed
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import discord
 
 from bot.core.facts import MAX_ANSWER_LEN, MAX_QUESTION_LEN, Fact
 from bot.core.moderation import Page, join_list, page_of
-from bot.exts._render import NO_MENTIONS, clip
+from bot.exts._render import clip
 from bot.exts.errors import SOMETHING_WENT_WRONG, send_private
+from bot.services.facts import MAX_REASON_LEN, FactForm
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -24,7 +24,6 @@ Check = Callable[[discord.Interaction], Awaitable[bool]]
 CONFIRM_TIMEOUT = 120.0
 """Seconds a Save anyway / Remove / Cancel question stays open."""
 PAGER_TIMEOUT = 300.0
-REVIEW_TIMEOUT = 300.0
 MODAL_TIMEOUT = 900.0
 """Discord forgets an interaction after 15 minutes; a form left open longer cannot be answered."""
 TEXT_INPUT_LIMIT = 4000
@@ -46,9 +45,7 @@ class OwnedView(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
             return False
         return self.check is None or await self.check(interaction)
 
@@ -63,11 +60,9 @@ class OwnedView(discord.ui.View):
             return
         try:
             if self.timeout_note is None:
-                await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
+                await self.message.edit(view=self)
             else:
-                await self.message.edit(
-                    content=self.timeout_note, view=self, allowed_mentions=NO_MENTIONS
-                )
+                await self.message.edit(content=self.timeout_note, view=self)
         except (discord.HTTPException, RuntimeError):  # RuntimeError: shutting down, session closed
             log.debug("could not disable timed-out buttons", exc_info=True)
 
@@ -111,9 +106,7 @@ class ConfirmView(OwnedView):
         self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]
     ) -> None:
         self.stop()
-        await interaction.response.edit_message(
-            content=self.cancelled, embed=None, view=None, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.edit_message(content=self.cancelled, embed=None, view=None)
 
     async def confirmed(self) -> discord.Interaction | None:
         """Wait for the choice: the (deferred) confirming click, or None."""
@@ -154,9 +147,7 @@ class PagerView(OwnedView, Generic[T]):
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page = page_of(self.items, self.page.number + step)
         self._update()
-        await interaction.response.edit_message(
-            embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.edit_message(embed=self.embed(), view=self)
 
     @discord.ui.button(
         label="Previous", style=discord.ButtonStyle.secondary, custom_id="fact:page:previous"
@@ -175,55 +166,6 @@ class PagerView(OwnedView, Generic[T]):
         await self._turn(interaction, +1)
 
 
-class ReviewView(OwnedView):
-    """Approve or reject one suggestion; the click is deferred and handed to the caller."""
-
-    def __init__(self, *, owner_id: int, check: Check | None, timeout: float = REVIEW_TIMEOUT):
-        super().__init__(owner_id=owner_id, check=check, timeout=timeout)
-        self.timeout_note = "Review timed out; the suggestion is still waiting."
-        self.choice: str | None = None
-        self.clicked: discord.Interaction | None = None
-
-    async def _choose(self, interaction: discord.Interaction, choice: str) -> None:
-        self.choice, self.clicked = choice, interaction
-        await interaction.response.defer()
-        self.stop()
-
-    @discord.ui.button(
-        label="Approve", style=discord.ButtonStyle.success, custom_id="fact:review:approve"
-    )
-    async def approve(
-        self, interaction: discord.Interaction, button: discord.ui.Button[ReviewView]
-    ) -> None:
-        await self._choose(interaction, "approve")
-
-    @discord.ui.button(
-        label="Reject", style=discord.ButtonStyle.danger, custom_id="fact:review:reject"
-    )
-    async def reject(
-        self, interaction: discord.Interaction, button: discord.ui.Button[ReviewView]
-    ) -> None:
-        await self._choose(interaction, "reject")
-
-    async def decision(self) -> tuple[str, discord.Interaction] | None:
-        """Wait for the choice: ("approve" | "reject", the deferred click), or None on timeout."""
-        await self.wait()
-        if self.choice is None or self.clicked is None:
-            return None
-        return self.choice, self.clicked
-
-
-@dataclass(frozen=True, slots=True)
-class FactForm:
-    """What a moderator typed into the edit form, as typed."""
-
-    question: str
-    answer: str
-    phrasings: str
-    accept: str
-    tags: str
-
-
 def form_fits(fact: Fact) -> bool:
     """Whether a fact's lists fit into the form's text inputs."""
     return all(
@@ -232,61 +174,83 @@ def form_fits(fact: Fact) -> bool:
     )
 
 
-class FactEditModal(discord.ui.Modal):
-    """The edit form, prefilled with the fact (lists separated by `;`)."""
+class FactFormModal(discord.ui.Modal):
+    """Every field of a fact in one form, prefilled (lists separated by `;`)."""
 
     def __init__(
         self,
-        fact: Fact,
+        form: FactForm,
         *,
-        on_save: Callable[[discord.Interaction, Fact, FactForm], Awaitable[None]],
+        title: str,
+        custom_id: str,
+        on_save: Callable[[discord.Interaction, FactForm], Awaitable[None]],
         check: Check,
     ) -> None:
         super().__init__(
-            title=clip(f"Edit fact {fact.id}", MODAL_TITLE_LIMIT),
-            timeout=MODAL_TIMEOUT,
-            custom_id=clip(f"fact:edit:{fact.id}", 100),
+            title=clip(title, MODAL_TITLE_LIMIT), timeout=MODAL_TIMEOUT, custom_id=custom_id[:100]
         )
-        self.fact = fact
         self.on_save = on_save
         self.check = check
-        self.question: discord.ui.TextInput[FactEditModal] = discord.ui.TextInput(
+        self.question: discord.ui.TextInput[FactFormModal] = discord.ui.TextInput(
             label="Question",
             custom_id="question",
-            default=fact.question,
+            default=form.question,
             max_length=MAX_QUESTION_LEN,
         )
-        self.answer: discord.ui.TextInput[FactEditModal] = discord.ui.TextInput(
+        self.answer: discord.ui.TextInput[FactFormModal] = discord.ui.TextInput(
             label="Answer",
             custom_id="answer",
             style=discord.TextStyle.paragraph,
-            default=fact.answer,
+            default=form.answer,
             max_length=MAX_ANSWER_LEN,
         )
-        self.phrasings: discord.ui.TextInput[FactEditModal] = discord.ui.TextInput(
+        self.phrasings: discord.ui.TextInput[FactFormModal] = discord.ui.TextInput(
             label="Other phrasings (separate with ;)",
             custom_id="phrasings",
             style=discord.TextStyle.paragraph,
-            default=join_list(fact.phrasings),
+            default=form.phrasings,
             required=False,
             max_length=TEXT_INPUT_LIMIT,
         )
-        self.accept: discord.ui.TextInput[FactEditModal] = discord.ui.TextInput(
+        self.accept: discord.ui.TextInput[FactFormModal] = discord.ui.TextInput(
             label="Accepted quiz answers (separate with ;)",
             custom_id="accept",
-            default=join_list(fact.accept),
+            default=form.accept,
             required=False,
             max_length=TEXT_INPUT_LIMIT,
         )
-        self.tags: discord.ui.TextInput[FactEditModal] = discord.ui.TextInput(
+        self.tags: discord.ui.TextInput[FactFormModal] = discord.ui.TextInput(
             label="Tags (separate with ;)",
             custom_id="tags",
-            default=join_list(fact.tags),
+            default=form.tags,
             required=False,
             max_length=TEXT_INPUT_LIMIT,
         )
         for item in (self.question, self.answer, self.phrasings, self.accept, self.tags):
             self.add_item(item)
+
+    @classmethod
+    def for_fact(
+        cls,
+        fact: Fact,
+        *,
+        on_save: Callable[[discord.Interaction, FactForm], Awaitable[None]],
+        check: Check,
+    ) -> FactFormModal:
+        form = FactForm(
+            question=fact.question,
+            answer=fact.answer,
+            phrasings=join_list(fact.phrasings),
+            accept=join_list(fact.accept),
+            tags=join_list(fact.tags),
+        )
+        return cls(
+            form,
+            title=f"Edit fact {fact.id}",
+            custom_id=f"fact:edit:{fact.id}",
+            on_save=on_save,
+            check=check,
+        )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await self.check(interaction)
@@ -294,7 +258,6 @@ class FactEditModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self.on_save(
             interaction,
-            self.fact,
             FactForm(
                 question=self.question.value,
                 answer=self.answer.value,
@@ -307,5 +270,40 @@ class FactEditModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # discord.py's Modal narrows View.on_error
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
-        log.error("error saving the /fact edit form", exc_info=error)
+        log.error("error saving a fact form", exc_info=error)
+        await send_private(interaction, SOMETHING_WENT_WRONG)
+
+
+class ReasonModal(discord.ui.Modal):
+    """Why a suggestion is rejected: the member who suggested it is told."""
+
+    def __init__(
+        self,
+        *,
+        custom_id: str,
+        on_save: Callable[[discord.Interaction, str], Awaitable[None]],
+        check: Check,
+    ) -> None:
+        super().__init__(title="Reject the suggestion", timeout=MODAL_TIMEOUT, custom_id=custom_id)
+        self.on_save = on_save
+        self.check = check
+        self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
+            label="Reason (the member who suggested it sees it)",
+            custom_id="reason",
+            style=discord.TextStyle.paragraph,
+            placeholder="e.g. we already have this fact, or the answer is not right",
+            max_length=MAX_REASON_LEN,
+        )
+        self.add_item(self.reason)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await self.check(interaction)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.on_save(interaction, self.reason.value)
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        log.error("error rejecting a suggestion", exc_info=error)
         await send_private(interaction, SOMETHING_WENT_WRONG)
