@@ -170,10 +170,14 @@ def _watch(engine: AsyncEngine) -> OutageMonitor:
     @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context: Any) -> None:
         error = context.original_exception
+        if not isinstance(error, Exception):
+            return  # a task being cancelled, or the process exiting: no outage, and no rewrite
         wrapped = context.sqlalchemy_exception or error
         if context.is_disconnect or is_unavailable(wrapped) or isinstance(error, TimeoutError):
             monitor.failed(error)
-            if not isinstance(error, DatabaseUnavailable) and context.sqlalchemy_exception is None:
+            if isinstance(error, TimeoutError | ConnectionError) and (
+                context.sqlalchemy_exception is None
+            ):
                 # A driver timeout that SQLAlchemy does not wrap: give it its meaning here.
                 raise DatabaseUnavailable(_reason(error)) from error
 
