@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.facts import load_fact_dir
-from bot.core.matcher import FactIndex
+from bot.core.matcher import FactIndex, load_terms_dir
 from bot.db import facts as fact_store
 from bot.db.engine import create_engine, migrate, session_factory
 from bot.settings import Settings
@@ -46,17 +47,20 @@ class App:
                         report.updated,
                         report.removed,
                     )
-            index = await cls.load_index(sessions)
+            index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
         except BaseException:
             await engine.dispose()
             raise
         return cls(settings, engine, sessions, index)
 
     @staticmethod
-    async def load_index(sessions: async_sessionmaker[AsyncSession]) -> FactIndex:
+    async def load_index(
+        sessions: async_sessionmaker[AsyncSession], *, terms_dir: Path | None = None
+    ) -> FactIndex:
         async with sessions() as session:
             facts, hidden = await fact_store.load_all(session)
-        index = FactIndex.build(facts)
+        terms = None if terms_dir is None else load_terms_dir(terms_dir)
+        index = FactIndex.build(facts, terms=terms)
         for guild_id, slug in hidden:
             index.hide(guild_id, slug)
         return index

@@ -15,6 +15,8 @@ from discord.ext import commands
 from bot.app import App
 from bot.core.policy import AskLimit
 from bot.core.quiz import QuizRegistry
+from bot.exts import _outbound, _respond
+from bot.exts.errors import TriviaTree, mark_server_only
 from bot.services.facts import FactService
 from bot.services.guild_config import GuildConfigCache
 from bot.settings import Settings
@@ -64,8 +66,10 @@ class TriviaBot(commands.Bot):
             intents=make_intents(app.settings),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=TriviaTree,
             **kwargs,
         )
+        _respond.install(self)  # clean text and a first response within Discord's window
         self.app = app
         self.settings = app.settings
         # The games running per channel; the quiz cog plays them, and /ask stays quiet beside them.
@@ -82,8 +86,10 @@ class TriviaBot(commands.Bot):
         self._sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
+        _outbound.install(self)  # mass mentions escaped, 429s retried once
         for name in self._extensions:  # a missing or broken extension stops the start
             await self.load_extension(name)
+        mark_server_only(self.tree)
         if self._sync_on_start and self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -23,6 +23,14 @@ CONSOLE_USER_ID = 1
 CONSOLE_CHANNEL_ID = 1
 CONSOLE_SECONDS = 30
 DEFAULT_ROUNDS = 5
+CHOICES_WORD = "choices"
+"""`/quiz 5 choices`: pick among fair options instead of typing."""
+
+
+def _streak(outcome: quiz.Correct) -> str:
+    return f" (🔥 {outcome.streak} in a row: +{outcome.bonus})" if outcome.bonus else ""
+
+
 QUIZ_ENDINGS: dict[quiz.FinishReason, str] = {
     "completed": "Quiz over",
     "stopped": "Quiz stopped",
@@ -32,7 +40,7 @@ QUIZ_ENDINGS: dict[quiz.FinishReason, str] = {
 HELP = """[bold]Ask anything[/] about Jason and Laura Kenny at the Tokyo 2020 Olympics,
 e.g. [italic]how many golds has jason kenny got?[/]
 
-[bold]/quiz[/] [dim]\\[rounds] \\[topic][/]   play a quiz with typed answers (default: 5 rounds, medals)
+[bold]/quiz[/] [dim]\\[rounds] \\[topic] \\[choices][/]   play a quiz: type answers, or with [italic]choices[/] pick 1-4 (default: 5 rounds, all topics)
 [bold]/topics[/]                 list quiz topics
 [bold]/help[/]                   this help
 [bold]/quit[/]                   leave (Ctrl-D works too)"""
@@ -95,13 +103,14 @@ class ConsoleSession:
         Returns False when the player asked to leave the console altogether (/quit, Ctrl-D).
         """
         rounds = next((int(a) for a in args if a.isdigit()), DEFAULT_ROUNDS)
-        topic = next((a for a in args if not a.isdigit()), quiz.DEFAULT_TOPIC)
+        mode: quiz.QuizMode = "buttons" if CHOICES_WORD in args else "typed"
+        topic = next((a for a in args if not a.isdigit() and a != CHOICES_WORD), quiz.DEFAULT_TOPIC)
         try:
             bank = quiz.QuestionBank.from_facts(self.app.index.facts(), topic)
             session = quiz.QuizSession(
                 bank,
                 rounds=min(max(rounds, quiz.MIN_ROUNDS), quiz.MAX_ROUNDS),
-                mode="typed",
+                mode=mode,
                 seconds=CONSOLE_SECONDS,
                 started_by=CONSOLE_USER_ID,
                 channel_id=CONSOLE_CHANNEL_ID,
@@ -112,14 +121,23 @@ class ConsoleSession:
         except quiz.QuizError as exc:
             self.console.print(f"[red]Can't start that quiz: {exc}.[/] Try /topics.")
             return True
+        how = "Type 1-4" if mode == "buttons" else "Type answers; /hint,"
         self.console.print(
-            f"[bold]Quiz![/] {session.rounds} question{'s' if session.rounds != 1 else ''} on [bold]{bank.topic}[/], "
-            f"{CONSOLE_SECONDS} s each. Type answers; /hint, /skip, /stop."
+            f"[bold]Quiz![/] {session.rounds} question{'s' if session.rounds != 1 else ''} on "
+            f"[bold]{session.topic}[/], {CONSOLE_SECONDS} s each. {how} /skip, /stop. "
+            "Right answers in a row earn a streak bonus."
         )
+        if session.rounds < rounds:
+            self.console.print(
+                f"[dim]Only {session.rounds} questions can be asked, not {rounds}.[/]"
+            )
         keep_going = True
         while not session.finished:
             q = session.next_question()
-            self.console.print(Panel(q.question, title=f"Question {q.number} of {q.total}"))
+            text = q.question
+            if q.choices is not None:
+                text += "\n" + "\n".join(f"  {i}. {o}" for i, o in enumerate(q.options, 1))
+            self.console.print(Panel(text, title=f"Question {q.number} of {q.total}"))
             result = self._play_question(session)
             if not isinstance(result, quiz.QuestionResult):
                 keep_going = result != "quit"
@@ -154,9 +172,14 @@ class ConsoleSession:
             if guess.lower() == "/hint":
                 self.console.print(f"Hint: {session.hint()}")
                 continue
+            if session.mode == "buttons":
+                picked = self._pick(session, guess)
+                if picked is not None:
+                    return picked
+                continue
             outcome = session.answer_text(CONSOLE_USER_ID, guess)
             if isinstance(outcome, quiz.Correct) and outcome.result is not None:
-                self.console.print(f"[green]Right![/] +{outcome.points} points")
+                self.console.print(f"[green]Right![/] +{outcome.points} points{_streak(outcome)}")
                 return outcome.result
             if isinstance(outcome, quiz.QuestionClosed):
                 self.console.print("[yellow]Time's up![/]")
@@ -165,6 +188,22 @@ class ConsoleSession:
                 self.console.print("Not quite — try again, or /hint, /skip.")
             elif isinstance(outcome, quiz.Ignored) and outcome.reason == "too long":
                 self.console.print(f"[dim]Keep answers under {quiz.MAX_GUESS_CHARS} characters.[/]")
+
+    def _pick(self, session: quiz.QuizSession, guess: str) -> quiz.QuestionResult | None:
+        """A numbered option; the question closes after the one answer a player gets."""
+        current = session.current
+        if not guess.isdigit() or current is None or not 1 <= int(guess) <= len(current.options):
+            self.console.print(f"Type a number from 1 to {len(current.options) if current else 4}.")
+            return None
+        outcome = session.answer_choice(CONSOLE_USER_ID, int(guess) - 1)
+        if isinstance(outcome, quiz.Correct):
+            self.console.print(f"[green]Right![/] +{outcome.points} points{_streak(outcome)}")
+            return session.close_question("answered")
+        if isinstance(outcome, quiz.QuestionClosed):
+            self.console.print("[yellow]Time's up![/]")
+            return session.close_question("timeout")
+        self.console.print("Not quite.")
+        return session.close_question("answered")
 
     def handle(self, line: str) -> bool:
         """Handle one line; returns False when the session should end."""

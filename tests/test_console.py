@@ -88,7 +88,7 @@ def play(app: App, *script: str | tuple[float, str]) -> tuple[str, Player]:
 def test_the_scripted_game_from_the_readme(app: App) -> None:
     # printf '/quiz 2\n/hint\nseven\n/skip\n/quit\n' | python -m bot console
     out, player = play(app, "/quiz 2", "/hint", "seven", "/skip", "/quit")
-    assert "Quiz! 2 questions on medals" in out
+    assert "Quiz! 2 questions on all topics" in out
     assert "Question 1 of 2" in out and "Question 2 of 2" in out
     assert "Hint: a number between" in out
     assert "Right! +1000 points" in out
@@ -101,8 +101,16 @@ def test_faster_answers_score_more(app: App) -> None:
     half = CONSOLE_SECONDS / 2
     out, _ = play(app, "/quiz 2", (half, "I think it's 7!"), (CONSOLE_SECONDS, "7"), "/quit")
     assert "Right! +750 points" in out
-    assert "Right! +500 points" in out
-    assert "Quiz over: 1250 points, 2 of 2 right." in out
+    assert "Right! +550 points (🔥 2 in a row: +50)" in out  # 500 at the buzzer, +10%
+    assert "Quiz over: 1300 points, 2 of 2 right." in out
+
+
+def test_choices_offer_fair_options_to_pick_by_number(app: App) -> None:
+    out, _ = play(app, "/quiz 1 choices", "9", "1", "/quit")
+    assert "Type 1-4" in out
+    assert "1. " in out and "4. " in out
+    assert "Type a number from 1 to 4." in out  # 9 is not an option
+    assert "Quiz over" in out
 
 
 def test_wrong_guesses_may_try_again(app: App) -> None:

@@ -38,6 +38,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.core.cleaning import clean_text
+
 # Limits shared by fact files, imports and moderator commands.
 MIN_QUESTION_LEN = 5
 MAX_QUESTION_LEN = 300
@@ -133,7 +135,7 @@ class Fact:
 
 
 def _clean(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
+    return clean_text(value)
 
 
 def _clean_list(values: Iterable[str]) -> list[str]:
@@ -167,10 +169,10 @@ class FactSpec(BaseModel):
         default=None, max_length=MAX_URL_LEN, pattern=r"^https?://[^\s]+$"
     )
 
-    @field_validator("question", "answer", mode="after")
+    @field_validator("question", "answer", mode="before")
     @classmethod
-    def _one_line(cls, v: str) -> str:
-        return _clean(v)
+    def _one_line(cls, v: object) -> object:
+        return _clean(v) if isinstance(v, str) else v  # before the length limits apply
 
     @field_validator("phrasings", mode="after")
     @classmethod

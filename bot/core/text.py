@@ -8,569 +8,55 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from functools import lru_cache
 
-_QUOTES = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‛": "'",
-        "`": "'",
-        "´": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "–": "-",
-        "—": "-",
-        "‐": "-",
-        "‑": "-",
-    }
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
+from bot.core.vocab import fold, language, load_vocab
+
+_LANG = language()
+_VOCAB = load_vocab()
+
 _CONTRACTIONS = (
     (re.compile(r"\b(can)'?t\b"), r"\1 not"),
     (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"n't\b"), " not"),
     (re.compile(r"'(re|ve|ll|d|m)\b"), ""),
     (re.compile(r"\b(it|what|who|that|there|he|she|where|how)'s\b"), r"\1 is"),
-    (re.compile(r"(\w)'s\b"), r"\1"),  # possessive: kenny's -> kenny
+    (re.compile(r"(\w)'s\b"), r"\1"),  # possessive: ferrante's -> ferrante
     (re.compile(r"(\w)s'(?!\w)"), r"\1s"),  # plural possessive: women's / riders'
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:st|nd|rd|th)?|[a-z]+")
+_THOUSANDS = re.compile(r"(?<![\d.,])([1-9]\d{0,2}(?:,\d{3})+)(?![\d,]*\d)")
+"""1,000 and 1,150,000 are one number each (a decimal comma is read as a point)."""
+_TOKEN = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"  # a time: 2:05:13, 7:30
+    r"|(?<![\d-])\d{1,2}-\d{1,2}(?![\d-])"  # a score: 6-4
+    r"|\d+(?:[.,]\d+)?(?:st|nd|rd|th)?"
+    r"|[a-z]+"
+)
 
-UNITS = {
-    "zero": 0,
-    "nil": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-ORDINAL_UNITS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-}
-ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
+UNITS: dict[str, int] = _LANG.units
+TENS: dict[str, int] = _LANG.tens
+ORDINAL_UNITS: dict[str, int] = _LANG.ordinal_units
+ORDINAL_TENS: dict[str, int] = _LANG.ordinal_tens
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
 
-# Short forms members type, spelled out before anything else.
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "jk": ("jason", "kenny"),
-    "lk": ("laura", "kenny"),
-    "og": ("olympic",),
-    "elim": ("elimination",),
-    "w": ("women",),
-    "m": ("men",),
-    "gbr": ("britain",),
-    "ned": ("netherlands",),
-    "mas": ("malaysia",),
-    "jpn": ("japan",),
-}
+ABBREVIATIONS: dict[str, tuple[str, ...]] = _LANG.abbreviations
+"""Short forms members type, spelled out before anything else (from the language data)."""
 
-# Phrases that mean one thing, merged before single-word synonyms apply.
-PHRASES: dict[tuple[str, ...], str] = {
-    ("team", "sprint"): "teamsprint",
-    ("points", "race"): "pointsrace",
-    ("point", "race"): "pointsrace",
-    ("scratch", "race"): "scratch",
-    ("tempo", "race"): "tempo",
-    ("elimination", "race"): "elimination",
-    ("individual", "sprint"): "sprint",
-    ("all", "round"): "omnium",
-    ("runner", "up"): "2nd",
-    ("pile", "up"): "crash",
-    ("great", "britain"): "britain",
-    ("united", "kingdom"): "britain",
-    ("united", "states"): "usa",
-    ("how", "many"): "howmany",
-    ("how", "much"): "howmany",
-    ("number", "of"): "howmany",
-    ("how", "old"): "age",
-    ("year", "old"): "age",
-    ("years", "old"): "age",
-    ("get", "on"): "finish",
-    ("got", "on"): "finish",
-    ("end", "up"): "finish",
-    ("winning", "time"): "racetime",
-    ("finishing", "time"): "racetime",
-    ("lap", "time"): "racetime",
-    ("race", "time"): "racetime",
-    ("his", "time"): "racetime",
-    ("her", "time"): "racetime",
-    ("going", "into"): "before",
-    ("coming", "into"): "before",
-    ("heading", "into"): "before",
-    ("hang", "on"): "defend",
-    ("hold", "on"): "defend",
-    ("ended", "up"): "finish",
-    ("semi", "final"): "semifinal",
-    ("how", "far"): "deficit",
-    ("semi", "finals"): "semifinal",
-    ("what", "year"): "whatyear",
-    ("which", "year"): "whatyear",
-    ("olympic", "games"): "games",
-    ("world", "champion"): "worldchampion",
-    ("world", "champ"): "worldchampion",
-}
-
-# Word -> concept. Applied to both questions and phrasings, so only the concept matters.
-SYNONYMS: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "won",
-            "wins",
-            "winning",
-            "took",
-            "take",
-            "takes",
-            "taken",
-            "claim",
-            "claimed",
-            "claims",
-            "gets",
-            "gotten",
-            "earn",
-            "earned",
-            "secure",
-            "secured",
-            "bag",
-            "bagged",
-            "scoop",
-            "scooped",
-            "grab",
-            "grabbed",
-            "collect",
-            "collected",
-            "clinch",
-            "clinched",
-        ],
-        "win",
-    ),
-    **dict.fromkeys(["golds", "golden"], "gold"),
-    **dict.fromkeys(["silvers"], "silver"),
-    **dict.fromkeys(["bronzes"], "bronze"),
-    **dict.fromkeys(
-        [
-            "medals",
-            "medallist",
-            "medalist",
-            "medallists",
-            "medalists",
-            "podium",
-            "podiums",
-            "gong",
-            "gongs",
-        ],
-        "medal",
-    ),
-    **dict.fromkeys(["titles"], "title"),
-    **dict.fromkeys(["champions", "champ", "champs", "championship"], "champion"),
-    **dict.fromkeys(
-        ["finished", "finishing", "finishes", "came", "come", "placed", "ended", "end"], "finish"
-    ),
-    **dict.fromkeys(
-        [
-            "position",
-            "positions",
-            "places",
-            "spot",
-            "rank",
-            "ranked",
-            "ranking",
-            "standing",
-            "standings",
-        ],
-        "place",
-    ),
-    **dict.fromkeys(["aged", "old"], "age"),
-    **dict.fromkeys(["british", "briton", "britons", "brit", "brits", "gb", "uk"], "britain"),
-    **dict.fromkeys(["dutch", "holland", "netherland", "dutchman", "dutchwoman"], "netherlands"),
-    **dict.fromkeys(["american", "america", "americans"], "usa"),
-    **dict.fromkeys(["japanese"], "japan"),
-    **dict.fromkeys(["malaysian"], "malaysia"),
-    **dict.fromkeys(["allround", "all-round"], "omnium"),
-    **dict.fromkeys(["playoff", "devil"], "elimination"),
-    **dict.fromkeys(
-        [
-            "crashed",
-            "crashes",
-            "crashing",
-            "fall",
-            "fell",
-            "fallen",
-            "falling",
-            "falls",
-            "pileup",
-            "spill",
-            "accident",
-            "collision",
-        ],
-        "crash",
-    ),
-    **dict.fromkeys(["attacked", "attacking", "attacks", "breakaway", "kick", "kicked"], "attack"),
-    **dict.fromkeys(
-        [
-            "said",
-            "says",
-            "saying",
-            "told",
-            "tell",
-            "tells",
-            "quote",
-            "quoted",
-            "remark",
-            "remarked",
-            "comment",
-            "commented",
-        ],
-        "say",
-    ),
-    **dict.fromkeys(
-        [
-            "retire",
-            "retired",
-            "retiring",
-            "retirement",
-            "quit",
-            "quitting",
-            "stop",
-            "stopping",
-            "stops",
-        ],
-        "retire",
-    ),
-    **dict.fromkeys(["gap", "margin", "distance"], "margin"),
-    **dict.fromkeys(
-        [
-            "defended",
-            "defending",
-            "defence",
-            "defense",
-            "defends",
-            "retain",
-            "retained",
-            "retaining",
-        ],
-        "defend",
-    ),
-    **dict.fromkeys(["countries", "nation", "nations", "nationality", "nationalities"], "country"),
-    **dict.fromkeys(["unable", "failed", "fail", "couldnt", "cannot"], "not"),
-    **dict.fromkeys(
-        [
-            "rider",
-            "riders",
-            "cyclist",
-            "cyclists",
-            "athlete",
-            "athletes",
-            "racer",
-            "racers",
-            "competitor",
-            "competitors",
-            "runners",
-        ],
-        "rider",
-    ),
-    **dict.fromkeys(["husband", "wife", "spouse", "married"], "spouse"),
-    **dict.fromkeys(["kennys", "couple", "pair", "duo"], "couple"),
-    **dict.fromkeys(["pts", "pt", "points"], "point"),
-    **dict.fromkeys(["fare", "fared", "result", "results"], "finish"),
-    **dict.fromkeys(["crown", "crowns"], "title"),
-    **dict.fromkeys(["last", "closing"], "final"),
-    **dict.fromkeys(["lad", "lads", "bloke", "blokes"], "men"),
-    **dict.fromkeys(["cropper", "wipeout", "wiped"], "crash"),
-    **dict.fromkeys(["yrs"], "age"),
-    **dict.fromkeys(["pos", "posn"], "place"),
-    **dict.fromkeys(
-        [
-            "overtook",
-            "overtaken",
-            "overtaking",
-            "overtakes",
-            "surpass",
-            "surpassed",
-            "eclipsed",
-            "eclipse",
-        ],
-        "overtake",
-    ),
-    **dict.fromkeys(["olympics", "game"], "games"),
-    **dict.fromkeys(["olympians"], "olympian"),
-    **dict.fromkeys(["races", "racing", "raced", "heat", "heats"], "race"),
-    **dict.fromkeys(["events", "discipline", "disciplines"], "event"),
-    **dict.fromkeys(["semi", "semifinal", "semifinals", "semis"], "semifinal"),
-    **dict.fromkeys(["men", "man", "male", "mens"], "men"),
-    **dict.fromkeys(["women", "woman", "female", "womens", "ladies", "lady"], "women"),
-    **dict.fromkeys(["laps"], "lap"),
-    **dict.fromkeys(["successful", "decorated", "greatest"], "successful"),
-}
-
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "and",
-        "or",
-        "but",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "done",
-        "has",
-        "have",
-        "had",
-        "having",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "they",
-        "them",
-        "their",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "how",
-        "when",
-        "where",
-        "why",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "about",
-        "into",
-        "over",
-        "then",
-        "so",
-        "very",
-        "just",
-        "also",
-        "any",
-        "some",
-        "much",
-        "such",
-        "both",
-        "each",
-        "other",
-        "own",
-        "same",
-        "too",
-        "only",
-        "please",
-        "tell",
-        "me",
-        "know",
-        "anyone",
-        "does",
-        "someone",
-        "pls",
-        "plz",
-        "hey",
-        "hi",
-        "bot",
-        "ok",
-        "okay",
-        "um",
-        "uh",
-        "like",
-        "specifically",
-        "exactly",
-        "actually",
-        "really",
-        "ever",
-        "still",
-        "again",
-        "yet",
-        "even",
-        "get",
-        "got",
-        "going",
-        "went",
-        "guys",
-        "everyone",
-        "anybody",
-        "somebody",
-        "wondering",
-        "wonder",
-        "curious",
-        "quick",
-        "question",
-        "hold",
-        "holds",
-        "own",
-        "owns",
-        "altogether",
-        "totally",
-        "whole",
-        "entire",
-        "proper",
-        "gutted",
-        "random",
-        "remember",
-        "remind",
-        "forgetting",
-        "forget",
-        "forgot",
-        "missed",
-        "miss",
-        "night",
-        "yesterday",
-        "yeah",
-        "yep",
-        "nah",
-        "nope",
-        "right",
-        "reckon",
-        "think",
-        "thought",
-        "guess",
-        "mate",
-        "mates",
-        "lol",
-        "lmao",
-        "haha",
-        "omg",
-        "wow",
-        "btw",
-        "tho",
-        "though",
-        "article",
-        "story",
-        "report",
-        "piece",
-        "stat",
-        "stats",
-        "info",
-        "mean",
-        "meant",
-        "talking",
-        "talk",
-        "now",
-        "apparently",
-        "basically",
-        "literally",
-        "honestly",
-        "seriously",
-        "kinda",
-        "sorta",
-        "gonna",
-        "wanna",
-        "cos",
-        "because",
-        "heard",
-        "hear",
-        "saw",
-        "see",
-        "seen",
-        "watch",
-        "watched",
-        "watching",
-        "tv",
-        "happen",
-        "yo",
-        "quiz",
-        "questions",
-        "exact",
-        "precisely",
-        "according",
-    ]
-)
+STOPWORDS: frozenset[str] = _LANG.stopwords
 """Words that carry no content. Question words are read separately, by the matcher."""
+
+NATION_TOKENS: dict[str, str] = {n.token: n.name for n in _VOCAB.nations()}
+"""The one token of each nation -> its canonical name."""
 
 
 def clean(text: str) -> str:
-    """Unicode-normalise and case-fold: smart quotes, accents and control characters removed."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = _CONTROL.sub(" ", text)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.casefold()
+    """Unicode-normalise and case-fold (see `bot.core.vocab.fold`, the one folding)."""
+    return fold(text)
+
+
+def join_thousands(text: str) -> str:
+    """Write grouped numbers without their commas: "1,150,000" -> "1150000" ("6,7" stays)."""
+    return _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
 
 
 def _number_words(words: list[str]) -> list[str]:
@@ -602,8 +88,54 @@ def _number_words(words: list[str]) -> list[str]:
     return out
 
 
+def _cased_nations() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    forms = _VOCAB.cased_forms()
+    if not forms:
+        return None, {}
+    alts = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+    token = {f: _VOCAB.nation(name).token for f, name in forms.items()}  # type: ignore[union-attr]
+    return re.compile(rf"(?<![\w.])(?:{alts})(?!\w)"), token
+
+
+_CASED_RE, _CASED_TOKEN = _cased_nations()
+
+
+def _raw_words(text: str) -> list[str]:
+    if _CASED_RE is not None:  # "US" and "U.S." name a nation only in capitals
+        text = _CASED_RE.sub(lambda m: f" {_CASED_TOKEN[m.group()]} ", text)
+    text = fold(text)
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    text = join_thousands(text)
+    raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
+    return _number_words(raw)
+
+
+def _phrase_table() -> tuple[dict[tuple[str, ...], str], dict[str, str], frozenset[str]]:
+    """Phrases (by their words, as `_raw_words` reads them) and synonyms, nations included."""
+    phrases: dict[tuple[str, ...], str] = {}
+    synonyms: dict[str, str] = dict(_LANG.synonyms)
+    for form, concept in _LANG.phrases.items():
+        phrases[tuple(_raw_words(form))] = _number_words([concept])[0]
+    for nation in _VOCAB.nations():
+        for form in nation.forms:
+            key = tuple(_raw_words(form))
+            if len(key) > 1:
+                phrases.setdefault(key, nation.token)
+            elif key:
+                synonyms.setdefault(key[0], nation.token)
+        synonyms.setdefault(nation.token, nation.token)
+    concepts = frozenset(synonyms.values()) | frozenset(phrases.values())
+    return phrases, synonyms, concepts
+
+
+PHRASES, SYNONYMS, CONCEPTS = _phrase_table()
+"""Several words that mean one thing (merged first), and word -> concept for single words."""
+_LONGEST_PHRASE = max((len(p) for p in PHRASES), default=1)
+
+
 def _stem(word: str) -> str:
-    if word in STOPWORDS:
+    if word in STOPWORDS or word in CONCEPTS:
         return word
     if word in SYNONYMS:
         return SYNONYMS[word]
@@ -617,23 +149,21 @@ def _stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Raw lowercase words of a text, with contractions and possessives resolved."""
-    text = clean(text)
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    text = text.replace("-", " ").replace("'", " ")
-    raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
-    return _number_words(raw)
+    return _raw_words(text)
 
 
-def merge_phrases(tokens: list[str]) -> list[str]:
-    """Merge two-word phrases (team sprint, points race, how many) into one token."""
+def merge_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str] = PHRASES) -> list[str]:
+    """Merge phrases (team sprint, points race, how many) into one token, longest first."""
     out: list[str] = []
     i = 0
-    while i < len(tokens):
-        pair = (tokens[i], tokens[i + 1]) if i + 1 < len(tokens) else None
-        if pair is not None and pair in PHRASES:
-            out.append(PHRASES[pair])
-            i += 2
+    n = len(tokens)
+    while i < n:
+        for size in range(min(_LONGEST_PHRASE, n - i), 1, -1):
+            hit = phrases.get(tuple(tokens[i : i + size]))
+            if hit is not None:
+                out.append(hit)
+                i += size
+                break
         else:
             out.append(tokens[i])
             i += 1

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -199,3 +200,100 @@ class QuizGameRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- quiz: players' names and streaks, dated points, server defaults, the daily question ----
+# (migration 0003)
+
+
+class QuizPlayerRow(Base):
+    """A member as quiz boards show them in one server: their display name when they last
+    scored (so a board never says "@unknown-user") and their best streak of right answers."""
+
+    __tablename__ = "quiz_players"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    best_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QuizPointsRow(Base):
+    """Points one member scored on one closed question, dated for the weekly and monthly
+    boards (the all-time totals are in quiz_scores)."""
+
+    __tablename__ = "quiz_points"
+    __table_args__ = (Index("ix_quiz_points_guild_at", "guild_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    points: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class QuizSettingsRow(Base):
+    """A server's quiz defaults; an empty column means the bot's own default."""
+
+    __tablename__ = "quiz_settings"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    rounds: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[int | None] = mapped_column(Integer)
+    mode: Mapped[str | None] = mapped_column(String(16))
+    updated_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class QuizDailyRow(Base):
+    """A server's daily question: where and when. last_date is the local day last posted,
+    claimed before posting so that no day is posted twice."""
+
+    __tablename__ = "quiz_daily"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    post_at: Mapped[str] = mapped_column(String(5))  # "HH:MM", local time
+    timezone: Mapped[str] = mapped_column(String(64))
+    open_minutes: Mapped[int] = mapped_column(Integer)
+    last_date: Mapped[dt.date | None] = mapped_column(Date)
+    set_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class QuizDailyRoundRow(Base):
+    """One posted daily question, open until closes_at; its answers are quiz_daily_answers."""
+
+    __tablename__ = "quiz_daily_rounds"
+    __table_args__ = (UniqueConstraint("guild_id", "day", name="uq_quiz_daily_rounds_guild_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[dt.date] = mapped_column(Date)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    fact_scope: Mapped[int] = mapped_column(BigInteger)
+    fact_id: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON)
+    correct_index: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QuizDailyAnswerRow(Base):
+    """A member's one answer to a daily question."""
+
+    __tablename__ = "quiz_daily_answers"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_daily_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    choice: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    elapsed: Mapped[float] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -91,9 +92,17 @@ MADISON = Fact(
 )
 CRASH = Fact(
     id="omnium-crash",
-    question="What happened to Laura in the scratch race?",
-    answer="She crashed.",
-    accept=("a crash",),
+    question="Where did Laura crash in the scratch race?",
+    answer="On the back straight.",
+    accept=("the back straight",),
+    kind="text",
+    tags=("laura",),
+)
+QUOTE = Fact(
+    id="laura-quote",
+    question="What did Laura say about her crash?",
+    answer="She had nowhere to go.",
+    accept=("nowhere to go",),
     kind="text",
     tags=("laura",),
 )
@@ -397,22 +406,22 @@ def test_standings_by_points_then_right_answers_then_who_got_there_first() -> No
     game.answer_choice(BOB, right(q))
     game.answer_choice(CAROL, wrong(q))
     game.close_question()
-    # Q2: Bob 750 (T/2) -> 1500, Carol 500 (T).
+    # Q2: Bob 750 (T/2) + 10% for two in a row -> 1575, Carol 500 (T).
     q = game.next_question()
     clock.advance(T / 2)
     game.answer_choice(BOB, right(q))
     clock.advance(T / 2)
     game.answer_choice(CAROL, right(q))
     game.close_question()
-    # Q3: Carol 500 -> 1000, two right answers, so she passes Alice (one).
+    # Q3: Carol 500 + 10% -> 1050, two right answers in a row, so she passes Alice.
     q = game.next_question()
     clock.advance(T)
     game.answer_choice(CAROL, right(q))
     game.close_question()
     table = game.standings()
     assert [(s.user_id, s.points, s.correct) for s in table] == [
-        (BOB, 1500, 2),
-        (CAROL, 1000, 2),
+        (BOB, 1575, 2),
+        (CAROL, 1050, 2),
         (ALICE, 1000, 1),
     ]
     assert [s.rank for s in table] == [1, 2, 3]
@@ -563,8 +572,11 @@ def test_number_hint_is_a_range_around_the_answer() -> None:
 
 
 def test_bank_takes_facts_with_short_answers_in_the_topic() -> None:
-    facts = [GOLDS, MADISON, CRASH, NO_SHORT]
-    assert QuestionBank.from_facts(facts).questions == (GOLDS, MADISON)  # default "medals"
+    # A place is a kind players can choose among; a quote is not, and is never asked.
+    facts = [GOLDS, MADISON, CRASH, QUOTE, NO_SHORT]
+    assert set(QuestionBank.from_facts(facts).questions) == {GOLDS, MADISON, CRASH}  # "all"
+    assert set(QuestionBank.from_facts(facts, "all").questions) == {GOLDS, MADISON, CRASH}
+    assert QuestionBank.from_facts(facts, "medals").questions == (GOLDS, MADISON)
     assert QuestionBank.from_facts(facts, "laura").questions == (MADISON, CRASH)
     assert set(QuestionBank.from_facts(facts, None).questions) == {GOLDS, MADISON, CRASH}
     assert QuestionBank.from_facts(facts, "laura").pool == tuple(sorted(facts, key=lambda f: f.key))
@@ -585,7 +597,7 @@ def test_a_buttons_game_skips_questions_without_wrong_options() -> None:
 
 
 def test_topics_count_quiz_questions_per_tag() -> None:
-    assert topics([GOLDS, MADISON, CRASH, NO_SHORT]) == [
+    assert topics([GOLDS, MADISON, CRASH, QUOTE, NO_SHORT]) == [
         Topic("laura", 2),
         Topic("medals", 2),
         Topic("jason", 1),
@@ -659,8 +671,9 @@ def test_two_channels_play_at_once_without_cross_talk() -> None:
         here.close_question()
         there.close_question()
     assert there.finished and not here.finished
-    assert [(s.user_id, s.points) for s in here.standings()] == [(ALICE, 2000)]
-    assert [(s.user_id, s.points) for s in there.standings()] == [(BOB, 2000), (ALICE, 0)]
+    # Two instant right answers in a row: 1000, then 1000 + 10% streak bonus.
+    assert [(s.user_id, s.points) for s in here.standings()] == [(ALICE, 2100)]
+    assert [(s.user_id, s.points) for s in there.standings()] == [(BOB, 2100), (ALICE, 0)]
     here.next_question()
     assert here.current is not None and here.current.number == 3
 
@@ -675,5 +688,14 @@ def test_the_core_imports_without_discord() -> None:
 
 def test_the_core_neither_sleeps_nor_reads_the_clock_itself() -> None:
     source = "\n".join(p.read_text() for p in Path(quiz.__file__).parent.glob("*.py"))
-    for forbidden in ("import discord", "asyncio", "import time", "time.", "random.random("):
-        assert forbidden not in source
+    for forbidden in (
+        r"import discord",
+        r"asyncio",
+        r"import time",
+        r"\btime\.",
+        r"random\.random\(",
+        r"\.now\(",
+        r"utcnow",
+        r"\.today\(",
+    ):
+        assert re.search(forbidden, source) is None, forbidden

@@ -19,7 +19,15 @@ from bot.core.text import content_tokens, tokens
         ("Kenny’s “seventh” gold", 'kenny\'s "seventh" gold'),
         ("Lavréysen", "lavreysen"),
         ("couldn't defend", "could not defend"),
-        ("the all-round champion", "the omnium champion"),
+        ("his PB", "his personal best"),
+        ("the USA", "the United States of America"),
+        ("an American", "the US"),
+        ("a Dutch rider", "a Holland rider"),
+        ("1,000 points", "1000 points"),
+        ("Søren's serve", "soren serve"),
+        ("who's the keeper", "who is the goalkeeper"),
+        ("the skipper", "the captain"),
+        ("the gaffer", "the manager"),
     ],
 )
 def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:
@@ -34,6 +42,11 @@ def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:
         ("gold", "silver"),
         ("seven", "seventeen"),
         ("0.763", "0.76"),
+        ("6-4", "4-6"),
+        ("2:05:13", "2:05:31"),
+        ("the US", "us"),
+        ("keeper", "keep"),
+        ("1,000", "1.000"),
     ],
 )
 def test_different_key_terms_stay_different(a: str, b: str) -> None:
@@ -43,3 +56,40 @@ def test_different_key_terms_stay_different(a: str, b: str) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "🚴‍♂️🥇", "?!...", "\x00\x07\x1b[31m", "a" * 10_000])
 def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(tokens(text), tuple)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("won 6-4, 3-6, 7-6", ["win", "6-4", "3-6", "7-6"]),
+        ("finished in 2:05:13", ["finish", "2:05:13"]),
+        ("$1,150,000 prize", ["1150000", "prize"]),
+        ("9.8 million", ["9.8", "million"]),
+        ("the 23-year-old", ["23", "age"]),
+        ("seeded third", ["seed", "3th"]),
+        ("did the US beat us", ["unitedstates", "beat"]),
+    ],
+)
+def test_scores_times_money_and_ages_are_single_tokens(text: str, expected: list[str]) -> None:
+    assert content_tokens(tokens(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "matcher", "quiz"),
+    [
+        ("1,000 points", ["1000", "point"], ("1000", "points")),
+        ("Søren's", ["soren"], ("soren",)),
+        ("ÆRØ", ["aero"], ("aero",)),
+        ("Łukasz Đoković", ["lukasz", "dokovic"], ("lukasz", "dokovic")),
+        ("Café “Zoë”", ["cafe", "zoe"], ("cafe", "zoe")),
+        ("$1,150,000", ["1150000"], ("1150000",)),
+        ("6,7", ["6.7"], ("6", "7")),
+    ],
+)
+def test_the_matcher_and_the_quiz_fold_text_alike(
+    text: str, matcher: list[str], quiz: tuple[str, ...]
+) -> None:
+    from bot.core.quiz._text import answer_tokens
+
+    assert content_tokens(tokens(text)) == matcher
+    assert answer_tokens(text) == quiz

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
@@ -155,3 +156,121 @@ async def test_game_rows_running_until_finished_and_interrupted_once(
         rows = {r.id: r for r in await session.scalars(select(QuizGameRow))}
     assert rows[done].status == "completed" and rows[done].ended_at is not None
     assert rows[left].status == "interrupted" and rows[left].ended_at is not None
+
+
+# --- names, streaks, weekly boards, defaults, the daily question -----------------------------
+
+
+async def test_boards_show_stored_names_and_best_streaks(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        await store.record_question(
+            session,
+            GUILD,
+            {ALICE: 900},
+            {ALICE: 1},
+            names={ALICE: "alice"},
+            best_streaks={ALICE: 3},
+        )
+        await store.record_question(
+            session,
+            GUILD,
+            {ALICE: 500},
+            {ALICE: 1},
+            names={ALICE: "Alice K"},
+            best_streaks={ALICE: 1},
+        )
+    top = await board(sessions, GUILD)
+    assert [(s.user_id, s.name, s.best_streak, s.points) for s in top] == [
+        (ALICE, "Alice K", 3, 1400)  # the newest name, the best streak ever
+    ]
+
+
+async def test_a_weekly_board_counts_only_points_since_its_start(sessions: Sessions) -> None:
+    now = dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)
+    async with sessions.begin() as session:
+        await store.record_question(
+            session, GUILD, {ALICE: 900}, {ALICE: 1}, at=now - dt.timedelta(days=10)
+        )
+        await store.record_question(session, GUILD, {BOB: 300}, {BOB: 1}, at=now)
+    week = now - dt.timedelta(days=3)
+    async with sessions() as session:
+        weekly = await store.leaderboard(session, GUILD, since=week)
+        assert [(s.user_id, s.points) for s in weekly] == [(BOB, 300)]
+        assert await store.count_players(session, GUILD, since=week) == 1
+        assert await store.count_players(session, GUILD) == 2
+        assert [
+            (s.user_id, s.rank) for s in await store.leaderboard(session, GUILD, 1, offset=1)
+        ] == [(BOB, 2)]
+        mine = await store.stats(session, GUILD, BOB, since=week)
+        assert mine is not None and mine.rank == 1
+
+
+async def test_server_defaults_change_only_what_is_given(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        assert await store.get_defaults(session, GUILD) == store.QuizDefaults()
+        await store.set_defaults(session, GUILD, rounds=10, seconds=None, mode="typed", by=ALICE)
+        await store.set_defaults(session, GUILD, rounds=None, seconds=30, mode=None, by=ALICE)
+    async with sessions() as session:
+        assert await store.get_defaults(session, GUILD) == store.QuizDefaults(10, 30, "typed")
+        assert await store.get_defaults(session, OTHER_GUILD) == store.QuizDefaults()
+
+
+async def test_a_daily_day_is_claimed_once(sessions: Sessions) -> None:
+    day = dt.date(2026, 12, 3)
+    async with sessions.begin() as session:
+        await store.set_daily(
+            session,
+            GUILD,
+            channel_id=5,
+            post_at="09:00",
+            timezone="UTC",
+            open_minutes=60,
+            last_date=day - dt.timedelta(days=1),
+            by=ALICE,
+        )
+    async with sessions.begin() as session:
+        assert await store.claim_daily(session, GUILD, day)
+    async with sessions.begin() as session:
+        assert not await store.claim_daily(session, GUILD, day)
+        assert await store.claim_daily(session, GUILD, day + dt.timedelta(days=1))
+
+
+async def test_a_daily_round_takes_one_answer_each_and_scores_once(sessions: Sessions) -> None:
+    opened = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    async with sessions.begin() as session:
+        row = await store.open_daily_round(
+            session,
+            guild_id=GUILD,
+            channel_id=5,
+            day=opened.date(),
+            fact_scope=0,
+            fact_id="jason-gold-count",
+            question="How many?",
+            options=["6", "7", "8", "9"],
+            correct_index=1,
+            opened_at=opened,
+            closes_at=opened + dt.timedelta(hours=1),
+        )
+        round_id = row.id
+    async with sessions.begin() as session:
+        assert await store.answer_daily(
+            session, round_id, ALICE, name="alice", choice=1, correct=True, elapsed=5, points=990
+        )
+        assert not await store.answer_daily(
+            session, round_id, ALICE, name="alice", choice=2, correct=False, elapsed=6, points=0
+        )
+        assert await store.answer_daily(
+            session, round_id, BOB, name="bob", choice=0, correct=False, elapsed=7, points=0
+        )
+    async with sessions.begin() as session:
+        assert [r.id for r in await store.open_daily_rounds(session)] == [round_id]
+        closed = await store.close_daily_round(session, round_id, opened + dt.timedelta(hours=1))
+        assert closed is not None
+    async with sessions.begin() as session:
+        assert await store.close_daily_round(session, round_id, opened) is None  # once
+        assert await store.open_daily_rounds(session) == []
+    top = await board(sessions, GUILD)
+    assert [(s.user_id, s.points, s.correct, s.name) for s in top] == [
+        (ALICE, 990, 1, "alice"),
+        (BOB, 0, 0, "bob"),
+    ]

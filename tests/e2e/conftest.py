@@ -25,6 +25,17 @@ _MESSAGE_WRITES = (
 )
 _CALLBACK = r"/interactions/\d+/[^/]+/callback"
 _MESSAGE_CALLBACKS = (4, 7)  # reply with a message / update the clicked message
+FIRST_RESPONSE_LIMIT = 2.5
+"""Seconds within which every interaction must get its first response (Discord allows 3)."""
+
+
+def assert_answered_in_time(fake: FakeDiscord, limit: float = FIRST_RESPONSE_LIMIT) -> None:
+    """Every interaction so far got its first response within ``limit`` seconds."""
+    late = [
+        (ix.payload.get("data", {}).get("name") or ix.payload.get("data", {}).get("custom_id"), t)
+        for ix, t in fake.late_responses(limit)
+    ]
+    assert not late, f"interactions answered later than {limit} s (None: never): {late}"
 
 
 def message_writes(fake: FakeDiscord) -> Iterator[tuple[str, JSON]]:
@@ -138,5 +149,6 @@ async def world(bot_settings: Settings) -> AsyncIterator[World]:
                     bob,
                     mod_role,
                 )
+                assert_answered_in_time(fake)
         finally:
             await app.close()

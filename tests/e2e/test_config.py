@@ -136,7 +136,7 @@ async def test_everyone_cannot_be_the_moderator_role(world: World) -> None:
     everyone = world.guild.everyone
     ix = await set_moderator_role(world, world.mod, role=everyone)
     assert ix.ephemeral
-    assert "not @everyone" in ix.data["content"]
+    assert "not @\u200beveryone" in ix.data["content"]  # escaped: reads as text, not a ping
 
     let_every_member_see(world.fake, world.guild, "config")
     ix = await set_ask_channel(world, world.alice, world.other_channel, enabled=True)

@@ -142,8 +142,9 @@ async def saved_message_ids(app: App, count: int) -> None:
             await asyncio.sleep(0.01)
 
 
-def mention(user: User) -> str:
-    return f"<@{user.id}>"
+def named(user: User) -> str:
+    """How quiz messages show a member: by the display name stored with their score."""
+    return f"**{user.name}**"
 
 
 # --- a whole round --------------------------------------------------------------------------
@@ -152,7 +153,7 @@ def mention(user: User) -> str:
 async def test_a_buttons_round_from_start_to_leaderboard(world: World, quiz: QuizCog) -> None:
     alice, bob = world.alice, world.bob
     ix = await start(world, alice, rounds=1, seconds=60)
-    assert not ix.ephemeral and content(ix).startswith("Quiz time! 1 question on **medals**")
+    assert not ix.ephemeral and content(ix).startswith("Quiz time! 1 question on **all topics**")
 
     question = await posted(world, world.channel, "Question 1 of 1")
     assert len(buttons(question)) == OPTION_COUNT
@@ -170,18 +171,18 @@ async def test_a_buttons_round_from_start_to_leaderboard(world: World, quiz: Qui
     assert reveal["description"] == fact.answer
     fields = {f["name"]: f["value"] for f in reveal["fields"]}
     assert fact.quote and fact.quote in fields["Source"]
-    assert mention(alice) in fields["Right"] and mention(bob) not in fields["Right"]
+    assert named(alice) in fields["Right"] and named(bob) not in fields["Right"]
     shown = buttons(world.fake.get_message(question) or {})
     assert all(b["disabled"] for b in shown)
     assert [b["custom_id"] for b in shown if b["style"] == GREEN] == [right]
 
     final = (await posted(world, world.channel, "Quiz over!"))["embeds"][0]
     first, second = final["description"].splitlines()
-    assert mention(alice) in first and mention(bob) in second and "0 pts" in second
-    assert mention(alice) in final["fields"][0]["value"]  # the winner
+    assert named(alice) in first and named(bob) in second and "0 pts" in second
+    assert named(alice) in final["fields"][0]["value"]  # the winner
 
     board = first_embed(await command(world, bob, "leaderboard"))["description"]
-    assert board.index(mention(alice)) < board.index(mention(bob))
+    assert board.index(named(alice)) < board.index(named(bob))
     bob_stats = content(await command(world, bob, "stats"))
     assert "**0** points, 0 right answers, 1 game, 0 wins" in bob_stats
     alice_stats = content(await command(world, bob, "stats", member=alice))
@@ -212,7 +213,7 @@ async def test_one_quiz_per_channel_stopped_only_by_its_starter_or_a_moderator(
     assert not stop.ephemeral
     standings = first_embed(stop)
     assert standings["title"].startswith("Quiz stopped")
-    assert mention(alice) in standings["description"].splitlines()[0]
+    assert named(alice) in standings["description"].splitlines()[0]
     assert all(b["disabled"] for b in buttons(world.fake.get_message(second) or {}))
     assert content(await command(world, alice, "stop")) == NO_QUIZ
 
@@ -251,15 +252,15 @@ async def test_two_channels_play_at_once_without_crosstalk(world: World, quiz: Q
     await command(world, bob, "skip", channel=there)
     reveal = (await posted(world, there, "Answer 1 of 1"))["embeds"][0]
     right_field = next(f["value"] for f in reveal["fields"] if f["name"] == "Right")
-    assert mention(bob) in right_field and mention(alice) not in right_field
+    assert named(bob) in right_field and named(alice) not in right_field
     final_there = (await posted(world, there, "Quiz over!"))["embeds"][0]["description"]
-    assert mention(bob) in final_there.splitlines()[0]
+    assert named(bob) in final_there.splitlines()[0]
     assert here.id in quiz.games and not quiz.games[here.id].session.finished
 
     await command(world, alice, "skip", channel=here)
     final_here = (await posted(world, here, "Quiz over!"))["embeds"][0]["description"]
     assert final_here.splitlines() == [final_here.splitlines()[0]]  # alice alone
-    assert mention(alice) in final_here
+    assert named(alice) in final_here
 
 
 async def test_typed_answers_win_with_a_forgiving_guess(world: World, quiz: QuizCog) -> None:
@@ -299,9 +300,9 @@ async def test_typed_answers_win_with_a_forgiving_guess(world: World, quiz: Quiz
         await world.fake.send_message(world.channel, world.alice, guesses[fact.id])
         reveal = (await posted(world, world.channel, f"Answer {number} of 2"))["embeds"][0]
         right = next(f["value"] for f in reveal["fields"] if f["name"] == "Right")
-        assert mention(world.alice) in right and mention(world.bob) not in right
+        assert named(world.alice) in right and named(world.bob) not in right
     final = (await posted(world, world.channel, "Quiz over!"))["embeds"][0]
-    assert mention(world.alice) in final["description"].splitlines()[0]
+    assert named(world.alice) in final["description"].splitlines()[0]
     assert "(2 right)" in final["description"]
 
 
@@ -327,7 +328,7 @@ async def test_out_of_range_options_are_refused_by_the_command_definition(
 ) -> None:
     synced = next(c for c in world.fake.guild_commands[world.guild.id] if c["name"] == "quiz")
     subcommands = {o["name"]: o for o in synced["options"]}
-    assert set(subcommands) == {"start", "stop", "skip", "leaderboard", "stats"}
+    assert set(subcommands) == {"start", "stop", "skip", "topics", "leaderboard", "stats"}
     options = {o["name"]: o for o in subcommands["start"]["options"]}
     assert (options["rounds"]["min_value"], options["rounds"]["max_value"]) == (
         MIN_ROUNDS,
@@ -424,12 +425,12 @@ async def test_leaderboards_are_per_server_and_global_adds_them(
     await posted(world, there, "Quiz over!")
 
     board_there = first_embed(await command(world, bob, "leaderboard", channel=there))
-    assert mention(alice) in board_there["description"]
-    assert mention(bob) in board_there["description"]
-    assert mention(mod) not in board_there["description"]
+    assert named(alice) in board_there["description"]
+    assert named(bob) in board_there["description"]
+    assert named(mod) not in board_there["description"]
     board_here = first_embed(await command(world, mod, "leaderboard"))
-    assert mention(mod) in board_here["description"]
-    assert mention(alice) not in board_here["description"]
+    assert named(mod) in board_here["description"]
+    assert named(alice) not in board_here["description"]
     assert board_here["footer"]["text"].startswith("Your rank: #1")
     alice_here = content(await command(world, mod, "stats", member=alice))
     assert "hasn't played a quiz in this server yet" in alice_here
@@ -437,7 +438,7 @@ async def test_leaderboards_are_per_server_and_global_adds_them(
     everywhere = first_embed(
         await command(world, bob, "leaderboard", channel=there, scope="global")
     )
-    assert all(mention(u) in everywhere["description"] for u in (mod, alice, bob))
+    assert all(named(u) in everywhere["description"] for u in (mod, alice, bob))
     async with world.app.sessions() as session:
         assert [s.user_id for s in await store.leaderboard(session, there_guild.id)] == [
             alice.id,

@@ -20,24 +20,22 @@ from bot.exts._render import (
     EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
 )
-from bot.exts.quiz import (
-    ALREADY_ANSWERED,
-    CLOSED,
+from bot.exts.quiz import QuizCog
+from bot.exts.quiz._buttons import CLOSED, ChoiceButton, question_view
+from bot.exts.quiz._embeds import (
+    COLOURS,
     FINISH_TITLES,
-    NOT_AN_OPTION,
     RIGHT_ANSWERS_SHOWN,
     RUNNING_STANDINGS_SHOWN,
     STANDINGS_SHOWN,
-    WRONG,
-    ChoiceButton,
-    Game,
-    QuizCog,
     leaderboard_embed,
     question_embed,
-    question_view,
     reveal_embed,
     standings_embed,
 )
+from bot.exts.quiz._runner import ALREADY_ANSWERED, NOT_AN_OPTION, WRONG, Game
+
+CLOSES = dt.datetime(2026, 12, 3, 9, 0, 20, tzinfo=dt.UTC)
 
 GAME = 42
 GOLDS = Fact(
@@ -134,7 +132,7 @@ def buttons(view: discord.ui.View) -> list[discord.ui.Button[discord.ui.View]]:
     [("buttons", "Pick an answer below"), ("typed", "Type your answer in this channel")],
 )
 def test_a_question_names_its_number_and_how_to_answer(mode: core.QuizMode, how: str) -> None:
-    embed = question_embed(opened(), mode)
+    embed = question_embed(opened(), mode, CLOSES)
     assert embed.title == "Question 2 of 5"
     assert embed.description == GOLDS.question
     assert embed.footer.text is not None and embed.footer.text.startswith(f"{how} — 20 seconds")
@@ -251,15 +249,15 @@ def test_final_standings_without_players_and_with_many() -> None:
 def test_the_leaderboard_lists_ranks_and_the_readers_own_place() -> None:
     top = [ScoreLine(1, 2000, 3, 2, 1, 1), ScoreLine(2, 900, 1, 2, 0, 2)]
     embed = leaderboard_embed(top, top[1], "server")
-    assert embed.title == "Quiz leaderboard: this server"
+    assert embed.title == "Quiz leaderboard: this server, all time"
     assert embed.description == (
         "🥇 <@1> — 2000 pts, 3 right, 1 win\n🥈 <@2> — 900 pts, 1 right, 0 wins"
     )
-    assert embed.footer.text == "Your rank: #2 with 900 pts"
+    assert embed.footer.text == "Your rank: #2 with 900 pts · page 1 of 1"
     nobody = leaderboard_embed([], None, "global")
-    assert nobody.title == "Quiz leaderboard: all servers"
+    assert nobody.title == "Quiz leaderboard: all servers, all time"
     assert nobody.description is not None and nobody.description.startswith("No scores yet")
-    assert nobody.footer.text == "You haven't scored yet."
+    assert nobody.footer.text == "You haven't scored yet. · page 1 of 1"
 
 
 # --- replies to clicks ----------------------------------------------------------------------
@@ -281,7 +279,7 @@ def test_each_click_gets_the_right_private_reply() -> None:
         rng=random.Random(3),
         clock=cog.game_clock,
     )
-    cog.games[10] = Game(GAME, session, cast(Any, None), 20)
+    bot.quizzes.start(10, Game(GAME, session, cast(Any, None), 20))
     q = session.next_question()
     assert q.choices is not None
     right = q.choices.correct_index
@@ -299,3 +297,54 @@ def test_each_click_gets_the_right_private_reply() -> None:
     clock[0] = 21.0
     assert press(3, right) == CLOSED  # past the deadline, before the timer closed it
     assert cog.games[10].players == {1, 2}
+
+
+# --- what players notice ---------------------------------------------------------------------
+
+
+def test_questions_reveals_results_and_boards_have_distinct_colours() -> None:
+    embeds = [
+        question_embed(opened(), "buttons", CLOSES),
+        reveal_embed(result()),
+        standings_embed(summary("completed", 2)),
+        leaderboard_embed([], None, "server"),
+    ]
+    colours = [e.colour for e in embeds]
+    assert len(set(colours)) == len(colours)
+    assert len(set(COLOURS)) == len(COLOURS)
+
+
+def test_a_question_counts_down_and_counts_answers() -> None:
+    embed = question_embed(opened(), "buttons", CLOSES, answered=3)
+    shown = fields(embed)
+    assert shown["Closes"] == f"<t:{int(CLOSES.timestamp())}:R>"
+    assert shown["Answered"] == "3 answered"
+
+
+def test_a_reveal_shows_streaks_and_the_fastest() -> None:
+    slow = core.ScoredAnswer(1, 700, 12.0)
+    fast = core.ScoredAnswer(2, 1100, 0.4, streak=3, bonus=200)
+    res = result()
+    res = core.QuestionResult(
+        **{**{f: getattr(res, f) for f in res.__slots__}, "correct": (slow, fast)}
+    )  # type: ignore[arg-type]
+    shown = fields(reveal_embed(res, names={1: "alice", 2: "bob"}))
+    assert shown["Right"] == "**alice** (+700), **bob** (+1100, 🔥 3 in a row +200)"
+    assert shown["Fastest"] == "**bob** in 0.4 s"
+
+
+def test_nobody_with_zero_points_gets_a_medal() -> None:
+    table = (core.Standing(1, 1, 500, 1, 1), core.Standing(2, 2, 0, 0, 1))
+    final = core.GameSummary("completed", table, table[0], 1, 1, "buttons", 1, 10, 20)
+    lines = (standings_embed(final).description or "").splitlines()
+    assert lines[0].startswith("🥇") and lines[1].startswith("2. ")
+    board = leaderboard_embed(
+        [ScoreLine(1, 0, 0, 1, 0, 1, "alice"), ScoreLine(2, 0, 0, 1, 0, 2, "bob")], None, "server"
+    )
+    assert not any(m in (board.description or "") for m in ("🥇", "🥈", "🥉"))
+
+
+def test_boards_show_stored_names_not_mentions() -> None:
+    board = leaderboard_embed([ScoreLine(1, 900, 1, 1, 1, 1, "al_ice*")], None, "server", "week")
+    assert board.description == "🥇 **al\\_ice\\*** — 900 pts, 1 right"
+    assert board.title == "Quiz leaderboard: this server, this week"

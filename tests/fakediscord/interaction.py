@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,13 @@ class Interaction:
         self.callback_files: list[UploadedFile] = []
         self.original_id: int | None = None
         self.followup_ids: list[int] = []
+        self.sent_at = time.perf_counter()  # when the fake dispatched it
+        self.answered_at: float | None = None  # when the bot's first callback arrived
+
+    @property
+    def first_response_seconds(self) -> float | None:
+        """Seconds from dispatch to the bot's first response (None while unanswered)."""
+        return None if self.answered_at is None else self.answered_at - self.sent_at
 
     def __repr__(self) -> str:
         return f"<Interaction id={self.id} type={self.type} response_type={self.response_type}>"

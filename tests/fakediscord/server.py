@@ -102,6 +102,18 @@ class _Failure:
     times: int
 
 
+@dataclass
+class _Fault:
+    """A window of time during which matching REST requests are rate limited or stalled."""
+
+    kind: str  # "429" or "stall"
+    method: str
+    path: str
+    until: float
+    seconds: float  # Retry-After for 429, the delay for a stall
+    hits: int = 0
+
+
 class _Session:
     """One gateway connection. Outgoing frames go through a queue so ordering is preserved even
     when events are dispatched from synchronous helpers."""
@@ -192,6 +204,8 @@ class FakeDiscord:
         self._messages: dict[int, JSON] = {}  # insertion order == id order
         self._sessions: list[_Session] = []
         self._failures: list[_Failure] = []
+        self._faults: list[_Fault] = []
+        self.rate_limited: list[Request] = []  # requests answered 429 by a storm
         self._claimed_messages: set[int] = set()
         self._action_mark = 0  # last snowflake issued before the latest driving call
         self._claimed_requests: set[int] = set()
@@ -368,6 +382,82 @@ class FakeDiscord:
         """Make the next ``times`` requests matching ``method`` and the ``path`` regex (fullmatch,
         relative to /api/v10) fail. Note discord.py retries 5xx answers with sleeps."""
         self._failures.append(_Failure(method.upper(), path, status, code, message, times))
+
+    # ------------------------------------------------------------------ fault injection
+
+    def rate_limit(
+        self,
+        method: str = "*",
+        path: str = ".*",
+        *,
+        seconds: float,
+        retry_after: float = 1.0,
+    ) -> None:
+        """For the next ``seconds``, answer requests matching ``method`` (``*``: any) and the
+        ``path`` regex with 429 and ``Retry-After: retry_after``, as Discord does (with the
+        ``Via`` header discord.py checks, so it waits and retries instead of giving up)."""
+        until = time.perf_counter() + seconds
+        self._faults.append(_Fault("429", method.upper(), path, until, retry_after))
+
+    def stall(self, method: str = "*", path: str = ".*", *, seconds: float, delay: float) -> None:
+        """For the next ``seconds``, hold matching requests ``delay`` seconds before answering."""
+        until = time.perf_counter() + seconds
+        self._faults.append(_Fault("stall", method.upper(), path, until, delay))
+
+    async def drop_gateway(self, code: int | None = None) -> None:
+        """Cut every gateway connection: with ``code`` a close frame (e.g. 4000, 1001), without
+        one the TCP connection is aborted (the bot sees 1006)."""
+        for sess in list(self._sessions):
+            if code is None:
+                transport = sess.ws._req.transport if sess.ws._req is not None else None
+                if transport is not None:
+                    transport.abort()
+            else:
+                await sess.ws.close(code=code)
+        self._notify()
+
+    def late_responses(self, limit: float) -> list[tuple[Interaction, float | None]]:
+        """Interactions (commands, clicks, forms, autocompletes) whose first response came
+        later than ``limit`` seconds after dispatch, or never (None) though ``limit`` passed."""
+        now = time.perf_counter()
+        late: list[tuple[Interaction, float | None]] = []
+        for ix in self.interactions.values():
+            took = ix.first_response_seconds
+            if (took is not None and took > limit) or (took is None and now - ix.sent_at > limit):
+                late.append((ix, took))
+        return late
+
+    def first_response_times(self) -> list[float]:
+        """Seconds to the first response of every answered interaction so far."""
+        return [t for ix in self.interactions.values() if (t := ix.first_response_seconds)]
+
+    async def _apply_faults(self, rec: Request) -> web.Response | None:
+        now = time.perf_counter()
+        self._faults = [f for f in self._faults if f.until > now]
+        for fault in self._faults:
+            if fault.method not in ("*", rec.method) or not re.fullmatch(fault.path, rec.path):
+                continue
+            fault.hits += 1
+            if fault.kind == "stall":
+                await asyncio.sleep(fault.seconds)
+                continue
+            self.rate_limited.append(rec)
+            body = {"message": "You are being rate limited.", "retry_after": fault.seconds}
+            return web.Response(
+                status=429,
+                body=json.dumps({**body, "global": False}).encode(),
+                headers={
+                    "Content-Type": "application/json",
+                    "Retry-After": f"{fault.seconds:g}",
+                    "X-RateLimit-Limit": "5",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset-After": f"{fault.seconds:g}",
+                    "X-RateLimit-Bucket": "fakediscord-storm",
+                    "X-RateLimit-Scope": "user",
+                    "Via": "1.1 fakediscord",
+                },
+            )
+        return None
 
     def _notify(self) -> None:
         self._changed.set()
@@ -1261,6 +1351,10 @@ class FakeDiscord:
         if request.path == "/gateway":
             return await handler(request)
         rec = await self._record(request)
+        if self._faults and (limited := await self._apply_faults(rec)) is not None:
+            rec.status = limited.status
+            self._notify()
+            return limited
         try:
             for failure in self._failures:
                 if failure.method == rec.method and re.fullmatch(failure.path, rec.path):
@@ -1574,6 +1668,7 @@ class FakeDiscord:
         elif rtype not in (1, 8, 9):
             raise DiscordError(400, 50035, f"Invalid Form Body (callback type {rtype})")
         ix.callback, ix.callback_files = body, rec.files
+        ix.answered_at = time.perf_counter()
         self._notify()
         if request.query.get("with_response", "").lower() not in ("1", "true"):
             return no_content()

@@ -24,7 +24,7 @@ from ._index import (
     FactIndex,
 )
 from ._result import Candidate, MatchResult, Outcome
-from ._terms import QType, question_type
+from ._terms import QType, load_terms_dir, question_type
 
 __all__ = [
     "ANSWER_MARGIN",
@@ -37,5 +37,6 @@ __all__ = [
     "MatchResult",
     "Outcome",
     "QType",
+    "load_terms_dir",
     "question_type",
 ]

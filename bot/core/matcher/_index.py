@@ -12,15 +12,18 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
-from bot.core.text import STOPWORDS, content_tokens, tokens
+from bot.core.text import CONCEPTS, STOPWORDS, content_tokens, tokens
 
 from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
-    ANCHOR_CLASS,
-    GROUPS,
     KIND_FOR_QTYPE,
+    ORDINAL_TOKEN,
+    TIME_TOKEN,
+    YEAR_TOKEN,
+    Lexicon,
     QType,
-    anchors_of,
+    TermsFileSpec,
+    load_terms_dir,
     question_type,
     term_keys,
 )
@@ -72,12 +75,16 @@ SUBJECT_MISSING_PENALTY = 10.0
 """The fact is about a person the question does not name."""
 KIND_MISMATCH_PENALTY = 30.0
 """The question asks "how many" (or who, which country, ...) and the fact answers something else."""
+KIND_IN_ANSWER_PENALTY = 8.0
+"""... but the fact's answer sentence does name such a thing (a time, a number, a person)."""
 TEXT_KIND_PENALTY = 20.0
 """A question for a count, person, country, place or medal meets a fact answered in free text."""
 TEXT_KIND_MILD_PENALTY = 8.0
 """A question for a date or an event meets a fact answered in free text."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
+COMMON_WORD_WEIGHT = 1.0
+"""The weight of a word of sports language (a synonym's concept) that no fact in scope uses."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
 """A question word no fact uses weighs this much more than the rarest known word."""
 ANCHOR_WEIGHT = 1.6
@@ -102,9 +109,10 @@ class _Phrasing:
     text: str
     norm: str  # content tokens, sorted: fuzz.ratio on these is token_sort_ratio, done once
     tokens: frozenset[str]
-    keys: frozenset[str]  # its key terms as "class:value", numbers as "number:7"
-    weight: float = 0.0  # sum of its tokens' weights, valid while weight_version is current
-    weight_version: int = -1
+    content: tuple[str, ...]
+    keys: frozenset[str] = frozenset()  # its key terms as "class:value", numbers as "number:7"
+    weight: float = 0.0  # sum of its tokens' weights, valid while weight_key is current
+    weight_key: tuple[int, int] = (-1, -1)
 
 
 class _WeightMemo(dict[str, float]):
@@ -126,6 +134,7 @@ class _Query:
     content: list[str]
     qtype: QType
     weights: _WeightMemo
+    lexicon: Lexicon
     token_set: frozenset[str] = frozenset()
     norm: str = ""
     total: float = 0.0
@@ -137,10 +146,7 @@ class _Query:
         self.token_set = frozenset(self.content)
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
-        self.anchors = anchors_of(self.content)
-        if "kenny" in self.token_set and "person" not in self.anchors:
-            # "Kenny" alone could be either of them; the other words must decide.
-            self.anchors["person"] = frozenset(GROUPS["couple"])
+        self.anchors = self.lexicon.anchors_of(self.content)
         if (
             self.qtype is QType.PERSON
             and "win" in self.token_set
@@ -159,10 +165,69 @@ class _Entry:
     phrasings: list[_Phrasing]
     vocab: frozenset[str]
     answer_vocab: frozenset[str]
-    anchors: dict[str, frozenset[str]]
-    subjects: frozenset[str]
     answer_values: frozenset[str]  # numbers and places among its short answers
+    answer_kinds: frozenset[str] = frozenset()  # what its answer sentence names: a time, ...
+    anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+    subjects: frozenset[str] = frozenset()
+    lex_key: tuple[int, int] = (-1, -1)  # the lexicon versions its key terms were read with
     alive: bool = True
+
+
+@dataclass(slots=True)
+class _Scope:
+    """What is computed from one scope's facts: word statistics, typo pools, key terms.
+
+    A question in a server sees the bundled scope and that server's scope, never another's.
+    """
+
+    postings: dict[str, set[int]] = field(default_factory=dict)
+    vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)  # name tokens: typos of these are corrected
+    quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    live: int = 0
+    version: int = 0  # bumped by every change: token weights depend on the whole scope
+    lex_version: int = 0  # bumped when the lexicon learns a term
+
+
+@dataclass(slots=True)
+class _View:
+    """The scopes a question is asked in (the bundled one, and its server's if it has facts)."""
+
+    scopes: tuple[_Scope, ...]
+    lexicon: Lexicon
+    key: tuple[int, int]
+    lex_key: tuple[int, int]
+
+    def df(self, token: str) -> int:
+        return sum(len(s.postings.get(token, ())) for s in self.scopes)
+
+    @property
+    def live(self) -> int:
+        return sum(s.live for s in self.scopes)
+
+    def known(self, token: str) -> bool:
+        return any(token in s.postings for s in self.scopes)
+
+    def quoted(self, token: str) -> bool:
+        return any(token in s.quoted for s in self.scopes)
+
+    def is_name(self, token: str) -> bool:
+        return any(token in s.names for s in self.scopes)
+
+    def head(self, letter: str) -> list[str]:
+        if len(self.scopes) == 1:
+            return self.scopes[0].vocab_by_head.get(letter, [])
+        out: list[str] = []
+        for s in self.scopes:
+            out.extend(s.vocab_by_head.get(letter, ()))
+        return out
+
+    def postings(self, token: str) -> Iterator[set[int]]:
+        for s in self.scopes:
+            p = s.postings.get(token)
+            if p:
+                yield p
 
 
 @dataclass(slots=True)
@@ -171,68 +236,106 @@ class FactIndex:
 
     _entries: list[_Entry] = field(default_factory=list)
     _by_key: dict[tuple[int, str], int] = field(default_factory=dict)
-    _postings: dict[str, set[int]] = field(default_factory=dict)
+    _scopes: dict[int, _Scope] = field(default_factory=dict)
     _hidden: dict[int, set[str]] = field(default_factory=dict)
-    _vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
+    _views: dict[int, tuple[tuple[int, int], Lexicon]] = field(default_factory=dict)
     _live: int = 0
-    _version: int = 0  # bumped by every change; token weights depend on the whole index
-    _names: set[str] = field(default_factory=lambda: set(ANCHOR_CLASS))
-    _quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
 
     @classmethod
-    def build(cls, facts: Iterable[Fact]) -> FactIndex:
+    def build(
+        cls, facts: Iterable[Fact], *, terms: Iterable[TermsFileSpec] | None = None
+    ) -> FactIndex:
+        """An index of facts. `terms` are the bundled facts' terms files (default: those
+        beside the bundled facts, `facts/terms/`)."""
         index = cls()
+        index.add_terms(load_terms_dir() if terms is None else terms)
         for fact in facts:
             index.add(fact)
         return index
 
+    def add_terms(self, terms: Iterable[TermsFileSpec]) -> None:
+        """Teach the bundled scope the key terms of a terms file."""
+        scope = self._scope(GLOBAL_SCOPE)
+        for spec in terms:
+            scope.lexicon.add_terms_file(spec)
+            for person in {p for ps in scope.lexicon.names.values() for p in ps}:
+                scope.names.update(person.split())
+        scope.lex_version += 1
+        scope.version += 1
+
+    def _scope(self, scope_id: int) -> _Scope:
+        scope = self._scopes.get(scope_id)
+        if scope is None:
+            scope = self._scopes[scope_id] = _Scope()
+        return scope
+
+    def _view(self, guild_id: int | None) -> _View:
+        base = self._scope(GLOBAL_SCOPE)
+        own = self._scopes.get(guild_id) if guild_id else None
+        if own is None:
+            return _View((base,), base.lexicon, (base.version, -1), (base.lex_version, -1))
+        lex_key = (base.lex_version, own.lex_version)
+        cached = self._views.get(guild_id or 0)
+        if cached is None or cached[0] != lex_key:
+            cached = (lex_key, base.lexicon.merged(own.lexicon))
+            self._views[guild_id or 0] = cached
+        return _View((base, own), cached[1], (base.version, own.version), lex_key)
+
     # --- maintenance ------------------------------------------------------------------------
+    def _read(self, text: str, lexicon: Lexicon) -> list[str]:
+        return content_tokens(lexicon.apply(tokens(text)))
+
     def add(self, fact: Fact) -> None:
         """Add a fact, replacing any fact with the same scope and id."""
         if fact.key in self._by_key:
             self.remove(fact.key)
+        scope = self._scope(fact.scope)
+        names_before = len(scope.lexicon.names), len(scope.lexicon.events)
+        scope.lexicon.add_fact(fact)
+        if (len(scope.lexicon.names), len(scope.lexicon.events)) != names_before:
+            scope.lex_version += 1
+        view = self._view(fact.scope if fact.scope != GLOBAL_SCOPE else None)
+        lexicon = view.lexicon
         phrasings = []
         vocab: set[str] = set()
         for text in fact.all_questions:
-            toks = tokens(text)
-            content = content_tokens(toks)
-            keys = term_keys(
-                anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
+            content = tuple(self._read(text, lexicon))
+            phrasings.append(
+                _Phrasing(text, " ".join(sorted(content)), frozenset(content), content)
             )
-            phrasings.append(_Phrasing(text, " ".join(sorted(content)), frozenset(content), keys))
             vocab.update(content)
-        answer_vocab = frozenset(content_tokens(tokens(fact.answer))).union(
-            t for tag in fact.tags for t in content_tokens(tokens(tag))
+        answer_vocab = frozenset(self._read(fact.answer, lexicon)).union(
+            t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
         )
         vocab.update(answer_vocab)
-        subjects = anchors_of(tokens(fact.question), imply_sex=False).get("person", frozenset())
-        short = [t for a in fact.accept for t in content_tokens(tokens(a))]
+        short = [t for a in fact.accept for t in self._read(a, lexicon)]
         entry = _Entry(
             fact=fact,
             phrasings=phrasings,
             vocab=frozenset(vocab),
             answer_vocab=answer_vocab,
-            anchors=anchors_of(vocab),
-            subjects=subjects,
             answer_values=frozenset(t for t in short if t[0].isdigit()),
         )
         # A word of the article is not an unknown word, even where no phrasing uses it.
-        self._quoted.update(content_tokens(tokens(fact.quote or "")))
-        if fact.kind == "person":  # riders' names: short typos of these are worth correcting
-            self._names.update(t for a in fact.accept for t in content_tokens(tokens(a)))
+        scope.quoted.update(self._read(fact.quote or "", lexicon))
+        if fact.kind == "person":  # people's names: short typos of these are worth correcting
+            scope.names.update(short)
+        for about in fact.about:
+            scope.names.update(self._read(about, lexicon))
         doc = len(self._entries)
         self._entries.append(entry)
         self._by_key[fact.key] = doc
         for t in entry.vocab:
-            posting = self._postings.get(t)
+            posting = scope.postings.get(t)
             if posting is None:
-                self._postings[t] = {doc}
+                scope.postings[t] = {doc}
                 if len(t) >= MIN_TYPO_LENGTH and not t[0].isdigit():
-                    self._vocab_by_head.setdefault(t[0], []).append(t)
+                    scope.vocab_by_head.setdefault(t[0], []).append(t)
             else:
                 posting.add(doc)
+        scope.live += 1
+        scope.version += 1
         self._live += 1
-        self._version += 1
 
     def remove(self, key: tuple[int, str]) -> Fact | None:
         """Remove a fact by (scope, id); returns it, or None if it was not indexed."""
@@ -241,12 +344,14 @@ class FactIndex:
             return None
         entry = self._entries[doc]
         entry.alive = False
+        scope = self._scope(entry.fact.scope)
         for t in entry.vocab:
-            posting = self._postings.get(t)
+            posting = scope.postings.get(t)
             if posting is not None:
                 posting.discard(doc)
+        scope.live -= 1
+        scope.version += 1
         self._live -= 1
-        self._version += 1
         return entry.fact
 
     def hide(self, guild_id: int, fact_id: str) -> None:
@@ -278,71 +383,129 @@ class FactIndex:
             return not (guild_id and fact.id in self._hidden.get(guild_id, ()))
         return fact.scope == guild_id
 
+    def _refresh(self, entry: _Entry, view: _View) -> None:
+        """(Re)read an entry's key terms with its scope's current lexicon."""
+        if entry.fact.scope == GLOBAL_SCOPE:
+            base = view.scopes[0]
+            lex_key, lexicon = (base.lex_version, -1), base.lexicon
+        else:
+            lex_key, lexicon = view.lex_key, view.lexicon
+        if entry.lex_key == lex_key:
+            return
+        fact = entry.fact
+        for ph in entry.phrasings:
+            content = ph.content
+            ph.keys = term_keys(
+                lexicon.anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
+            )
+        anchors = dict(lexicon.anchors_of(entry.vocab))
+        if fact.sex in {"men", "women"}:
+            anchors["sex"] = frozenset({fact.sex})
+        years = set(anchors.get("year", ())) | lexicon.default_years
+        if fact.source is not None:
+            years.add(str(fact.source.date.year))
+        if years:
+            anchors["year"] = frozenset(years)
+        if any(YEAR_TOKEN.match(t) for t in entry.vocab):
+            anchors["measure"] = anchors.get("measure", frozenset()) | {"year"}
+        if any(TIME_TOKEN.match(t) for t in entry.vocab):
+            anchors["measure"] = anchors.get("measure", frozenset()) | {"racetime"}
+        entry.anchors = anchors
+        answer = lexicon.anchors_of(entry.answer_vocab, imply_sex=False)
+        kinds: set[str] = {k for k in ("person", "nation", "medal", "event") if k in answer}
+        if any(TIME_TOKEN.match(t) for t in entry.answer_vocab):
+            kinds.add("time")
+        if any(t[0].isdigit() and not ORDINAL_TOKEN.match(t) for t in entry.answer_vocab):
+            kinds.add("number")
+        if "rank" in answer:
+            kinds.add("ordinal")
+        entry.answer_kinds = frozenset(kinds)
+        entry.subjects = lexicon.anchors_of(
+            self._read(fact.question, lexicon), imply_sex=False
+        ).get("person", frozenset())
+        entry.lex_key = lex_key
+
     # --- matching ---------------------------------------------------------------------------
-    def _idf(self, token: str) -> float:
-        df = len(self._postings.get(token, ()))
-        n = max(self._live, 1)
+    @staticmethod
+    def _idf(view: _View, token: str) -> float:
+        df = view.df(token)
+        n = max(view.live, 1)
         if df == 0:
+            if token in CONCEPTS:  # a word of sports language no fact here happens to use
+                return COMMON_WORD_WEIGHT
             return math.log(n + 1.0) + UNKNOWN_TOKEN_WEIGHT
         return math.log((n + 1.0) / (df + 0.5)) + 0.2
 
-    def _correct(self, token: str) -> str:
+    @staticmethod
+    def _correct(view: _View, token: str) -> str:
         """Map an unknown word to a known one: another form of it ("medalled" -> "medal"), or
         one within a small edit distance (typos)."""
         if (
-            token in self._postings
-            or token in self._quoted
+            view.known(token)
+            or view.quoted(token)
             or token in STOPWORDS
             or len(token) < MIN_TYPO_LENGTH
             or token[0].isdigit()
         ):
             return token
         limit = 1 if len(token) <= 6 else 2
-        pool = self._vocab_by_head.get(token[0], [])
+        pool = view.head(token[0])
         if len(token) >= NAME_TYPO_LENGTH:  # names are often misspelt by more than a letter
-            names = [w for w in pool if w in self._names and w[:3] == token[:3]]
+            names = [w for w in pool if w[:3] == token[:3] and view.is_name(w)]
             name = process.extractOne(token, names, scorer=OSA.distance, score_cutoff=2)
             if name is not None:
                 return name[0]
         if len(token) <= SHORT_WORD:
-            pool = [w for w in pool if len(w) == len(token) + 1 and w in self._names]
+            pool = [w for w in pool if len(w) == len(token) + 1 and view.is_name(w)]
         for suffix in INFLECTIONS:
             stem = token[: -len(suffix)]
-            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH and stem in self._postings:
+            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH and view.known(stem):
                 return stem
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
-            second = [w for w in self._vocab_by_head.get(token[1], []) if len(w) > 1]
+            second = [w for w in view.head(token[1]) if len(w) > 1]
             hit = process.extractOne(token, second, scorer=OSA.distance, score_cutoff=limit)
         return hit[0] if hit is not None else token
 
-    def _weight(self, token: str) -> float:
-        w = self._idf(token)
-        return w * ANCHOR_WEIGHT if token in ANCHOR_CLASS else w
+    def _weighter(self, view: _View) -> Callable[[str], float]:
+        lexicon = view.lexicon
+
+        def weight(token: str) -> float:
+            w = self._idf(view, token)
+            return w * ANCHOR_WEIGHT if lexicon.is_key(token) else w
+
+        return weight
 
     def match(self, question: str, guild_id: int | None = None) -> MatchResult:
         """Decide whether to answer, suggest or decline a question in a server."""
         text = question[:MAX_QUERY_CHARS]
         if text.lstrip().startswith(COMMAND_PREFIXES):  # a command for some bot, not a question
             return MatchResult(question, Outcome.DECLINE)
-        toks = tuple(self._correct(t) for t in tokens(text))
+        view = self._view(guild_id)
+        live = view.live
+        toks = tuple(self._correct(view, t) for t in view.lexicon.apply(tokens(text)))
         content = list(dict.fromkeys(content_tokens(toks)))
-        if not content or len(content) > MAX_CONTENT_TOKENS or self._live == 0:
+        if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
+        weight_of = self._weighter(view)
         query = _Query(
             content,
             question_type(toks),
-            _WeightMemo(self._weight),
-            unknown=sum(1 for t in content if t not in self._postings and t not in self._quoted),
+            _WeightMemo(weight_of),
+            view.lexicon,
+            unknown=sum(
+                1 for t in content if not (view.known(t) or view.quoted(t) or t in CONCEPTS)
+            ),
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
         bounded: list[tuple[float, float, float, _Entry]] = []
         weight = query.weights.__getitem__
-        for doc in self._candidates(query):
+        for doc in self._candidates(view, query):
             entry = self._entries[doc]
             if not self._visible(entry.fact, guild_id):
                 continue
+            self._refresh(entry, view)
             recall = sum(map(weight, query.token_set & entry.vocab)) / query.total
             penalty = self._penalties(entry, query)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
@@ -354,43 +517,46 @@ class FactIndex:
         for bound, recall, penalty, entry in bounded:
             if len(scored) >= MAX_SUGGESTIONS and bound <= scored[MAX_SUGGESTIONS - 1].score:
                 break
-            scored.append(self._score(entry, query, recall, penalty))
+            scored.append(self._score(entry, query, recall, penalty, view))
             scored.sort(key=lambda c: c.score, reverse=True)
         # One common word ("race?", "gold") cannot pick a fact out; one rare word ("awang") can.
-        vague = len(content) == 1 and len(self._postings.get(content[0], ())) > max(
-            VAGUE_WORD_MIN, VAGUE_WORD_SHARE * self._live
+        vague = len(content) == 1 and view.df(content[0]) > max(
+            VAGUE_WORD_MIN, VAGUE_WORD_SHARE * live
         )
         return self._decide(question, scored, may_answer=not vague)
 
-    def _candidates(self, query: _Query) -> list[int]:
+    @staticmethod
+    def _candidates(view: _View, query: _Query) -> list[int]:
         """The facts sharing the question's most telling words, best first (at most CANDIDATES)."""
-        limit = max(COMMON_TOKEN_MIN, int(self._live * COMMON_TOKEN_SHARE))
-        known = sorted(
-            (t for t in query.content if self._postings.get(t)),
-            key=lambda t: len(self._postings[t]),
-        )
-        selective = [t for t in known if len(self._postings[t]) <= limit]
+        live = view.live
+        limit = max(COMMON_TOKEN_MIN, int(live * COMMON_TOKEN_SHARE))
+        df = {t: view.df(t) for t in query.content}
+        known = sorted((t for t in query.content if df[t]), key=df.__getitem__)
+        selective = [t for t in known if df[t] <= limit]
         if not selective:
             # Only words that most facts share: too vague to tell facts apart, unless every word
             # of the question is known; then a bounded look at the rarest word's facts.
             if not known or len(known) < len(query.content):
                 return []
-            return list(itertools.islice(self._postings[known[0]], FALLBACK_SCAN))
+            docs = itertools.chain.from_iterable(view.postings(known[0]))
+            return list(itertools.islice(docs, FALLBACK_SCAN))
         acc: dict[int, float] = {}
         for t in selective:
             w = query.weight(t)
-            posting = self._postings[t]
-            if len(acc) < GROW_LIMIT:
-                for doc in posting:
-                    acc[doc] = acc.get(doc, 0.0) + w
-            else:  # enough facts found: a commoner word only re-ranks them
-                for doc in acc.keys() & posting:
-                    acc[doc] += w
+            for posting in view.postings(t):
+                if len(acc) < GROW_LIMIT:
+                    for doc in posting:
+                        acc[doc] = acc.get(doc, 0.0) + w
+                else:  # enough facts found: a commoner word only re-ranks them
+                    for doc in acc.keys() & posting:
+                        acc[doc] += w
         if len(acc) <= CANDIDATES:
             return list(acc)
         return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
-    def _score(self, entry: _Entry, query: _Query, recall: float, penalty: float) -> Candidate:
+    def _score(
+        self, entry: _Entry, query: _Query, recall: float, penalty: float, view: _View
+    ) -> Candidate:
         """Score a candidate by its best phrasing; recall and penalties come computed."""
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
@@ -403,9 +569,9 @@ class FactIndex:
             shared = ph.tokens & query.token_set
             own = answered_weight + sum(map(w, shared - answered))
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
-            if ph.weight_version != self._version:
-                ph.weight = sum(self._weight(t) for t in ph.tokens) or 1.0
-                ph.weight_version = self._version
+            if ph.weight_key != view.key:
+                ph.weight = sum(map(w, ph.tokens)) or 1.0
+                ph.weight_key = view.key
             precision = sum(map(w, shared)) / ph.weight
             similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
             unmatched = len(ph.keys - query.keys)
@@ -436,7 +602,7 @@ class FactIndex:
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
                 continue
-            if cls == "games" and q_values - f_values:
+            if cls == "year" and q_values - f_values:
                 penalty += CONFLICT_PENALTY
                 continue
             if not f_values:
@@ -463,7 +629,10 @@ class FactIndex:
                     else TEXT_KIND_PENALTY
                 )
             elif entry.fact.kind not in wanted:
-                penalty += KIND_MISMATCH_PENALTY
+                # "What time did Okello run?" is answered by "Okello was second, in 2:05:58."
+                penalty += (
+                    KIND_IN_ANSWER_PENALTY if wanted & entry.answer_kinds else KIND_MISMATCH_PENALTY
+                )
         return penalty
 
     @staticmethod

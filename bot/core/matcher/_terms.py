@@ -1,11 +1,31 @@
-"""Key terms and question types: what a question names and what it asks for."""
+"""Key terms and question types: what a question names and what it asks for.
+
+Key terms (people, events, nations, years, medals, sex, measures) decide which fact a question
+means: "who won the women's final" must not get the men's. Sport-general ones (sex, medals,
+measures, nations) come from `bot/data/`; a topic's people, events and places come from its
+facts, inferred per scope (a `Lexicon`), plus, for the bundled article, `facts/terms/*.yaml`.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.core.facts import EventSex, Fact
+from bot.core.text import CONCEPTS, NATION_TOKENS, STOPWORDS, SYNONYMS, content_tokens, tokens
+from bot.core.vocab import VocabError, language, load_vocab, read_yaml, validation_error
+
+DEFAULT_TERMS_DIR = Path(__file__).resolve().parents[3] / "facts" / "terms"
+"""The bundled article's terms, beside its facts."""
 
 
 class QType(StrEnum):
@@ -38,122 +58,18 @@ KIND_FOR_QTYPE: dict[QType, frozenset[str]] = {
     QType.QUOTE: frozenset({"text"}),
 }
 
-# Key terms by class. A question naming one value of a class and a fact naming only others is a
-# conflict. Persons also imply the sex of their events.
-ANCHORS: dict[str, dict[str, str]] = {
-    "person": {
-        "jason": "jason",
-        "laura": "laura",
-        "hoy": "hoy",
-        "awang": "awang",
-        "azizulhasni": "awang",
-        "lavreysen": "lavreysen",
-        "harrie": "lavreysen",
-        "carlin": "carlin",
-        "marchant": "marchant",
-        "katy": "marchant",
-        "valente": "valente",
-        "jennifer": "valente",
-        "kajihara": "kajihara",
-        "yumi": "kajihara",
-        "kirsten": "wild",
-        "wild": "wild",
-        "archibald": "archibald",
-        "katie": "archibald",
-        "park": "park",
-        "stephen": "park",
-        "chris": "hoy",
-    },
-    "sex": {"men": "men", "women": "women"},
-    "medal": {"gold": "gold", "silver": "silver", "bronze": "bronze"},
-    "event": {
-        "keirin": "keirin",
-        "sprint": "sprint",
-        "teamsprint": "teamsprint",
-        "omnium": "omnium",
-        "madison": "madison",
-        "scratch": "scratch",
-        "tempo": "tempo",
-        "elimination": "elimination",
-        "pointsrace": "pointsrace",
-        "pursuit": "pursuit",
-        "bmx": "bmx",
-        "road": "road",
-    },
-    "measure": {
-        "age": "age",
-        "margin": "margin",
-        "lap": "lap",
-        "minute": "minute",
-        "point": "point",
-        "height": "height",
-        "tall": "height",
-        "weight": "weight",
-        "whatyear": "year",
-        "year": "year",
-        "born": "born",
-        "birthday": "born",
-        "capacity": "capacity",
-        "coach": "coach",
-        "coached": "coach",
-        "prize": "prize",
-        "money": "prize",
-        "record": "record",
-        "racetime": "racetime",
-    },
-    "negation": {"not": "not", "never": "not", "lost": "not", "lose": "not"},
-    # Other Games than Tokyo 2020: a question about them is outside the article.
-    "games": {
-        "rio": "2016",
-        "2016": "2016",
-        "london": "2012",
-        "2012": "2012",
-        "beijing": "2008",
-        "2008": "2008",
-        "athens": "2004",
-        "2004": "2004",
-        "sydney": "2000",
-        "2000": "2000",
-        "paris": "2024",
-        "2024": "2024",
-        "2028": "2028",
-        "angeles": "2028",
-        "brisbane": "2032",
-    },
-    "compare": {"more": "more", "than": "more", "fewer": "more", "less": "more"},
-    "nation": {
-        "britain": "britain",
-        "netherlands": "netherlands",
-        "usa": "usa",
-        "japan": "japan",
-        "malaysia": "malaysia",
-        "germany": "germany",
-        "australia": "australia",
-        "france": "france",
-        "china": "china",
-        "canada": "canada",
-        "italy": "italy",
-    },
+_LANG = language()
+GENERAL_TERMS: dict[str, tuple[str, str]] = {
+    word: (cls, value) for cls, table in _LANG.key_terms.items() for word, value in table.items()
 }
+"""Sport-general key terms: token -> (class, value)."""
+SEX_TOKENS = frozenset(t for t, (cls, _) in GENERAL_TERMS.items() if cls == "sex")
 ORDINAL_TOKEN = re.compile(r"^\d+th$")
-GROUPS: dict[str, tuple[str, ...]] = {"couple": ("jason", "laura")}
-"""Words that name several people at once ("the Kennys")."""
-IMPLIED_SEX: dict[str, str] = {
-    "jason": "men",
-    "hoy": "men",
-    "awang": "men",
-    "lavreysen": "men",
-    "carlin": "men",
-    "laura": "women",
-    "marchant": "women",
-    "valente": "women",
-    "kajihara": "women",
-    "wild": "women",
-    "archibald": "women",
-}
-ANCHOR_CLASS: dict[str, tuple[str, str]] = {
-    word: (cls, value) for cls, table in ANCHORS.items() for word, value in table.items()
-}
+YEAR_TOKEN = re.compile(r"^(19|20)\d\d$")
+TIME_TOKEN = re.compile(r"^\d{1,2}:\d\d")
+SCORE_TOKEN = re.compile(r"^\d{1,2}-\d{1,2}$")
+NO_KEYS: frozenset[str] = frozenset()
+_PERSON_WORDS = {"rider", "men", "women", "person", "athlete"}
 
 
 def question_type(toks: tuple[str, ...]) -> QType:
@@ -177,17 +93,11 @@ def question_type(toks: tuple[str, ...]) -> QType:
         )
     ):
         return QType.NATION
-    if first in {"who", "whom", "whose"} or any(
-        p in text
-        for p in (
-            " which rider ",
-            " what rider ",
-            " which britain ",
-            " which women ",
-            " which men ",
-            " name the ",
-            " which person ",
-        )
+    which = [toks[i + 1] for i, t in enumerate(toks[:-1]) if t in {"which", "what"}]
+    if (
+        first in {"who", "whom", "whose"}
+        or any(w in _PERSON_WORDS or w in NATION_TOKENS for w in which)
+        or " name the " in text
     ):
         return QType.PERSON
     if any(
@@ -195,7 +105,6 @@ def question_type(toks: tuple[str, ...]) -> QType:
         for p in (
             " what place ",
             " which place ",
-            " what position ",
             " where did ",
             " place did ",
         )
@@ -215,17 +124,7 @@ def question_type(toks: tuple[str, ...]) -> QType:
         return QType.MEDAL
     if any(p in text for p in (" what time ", " how fast ", " how long ", " time in ")):
         return QType.TIME
-    if any(
-        p in text
-        for p in (
-            " which event ",
-            " what event ",
-            " which race ",
-            " what race ",
-            " which title ",
-            " what title ",
-        )
-    ):
+    if any(p in text for p in (" which event ", " what event ", " which race ", " what race ")):
         return QType.EVENT
     if first == "when" or any(
         p in text for p in (" whatyear ", " what day ", " what date ", " which day ")
@@ -233,29 +132,400 @@ def question_type(toks: tuple[str, ...]) -> QType:
         return QType.DATE
     if first == "why" or " how come " in text:
         return QType.REASON
-    if first in {"what", "how"} and "say" in toks:  # "what did Laura say about ...?"
+    if first in {"what", "how"} and "say" in toks:  # "what did she say about ...?"
         return QType.QUOTE
     return QType.ANY
 
 
-def anchors_of(toks: Iterable[str], *, imply_sex: bool = True) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {}
-    for t in toks:
-        if ORDINAL_TOKEN.match(t):
-            found.setdefault("rank", set()).add(t)
-        if t in GROUPS:
-            found.setdefault("person", set()).update(GROUPS[t])
-        hit = ANCHOR_CLASS.get(t)
-        if hit is not None:
-            found.setdefault(hit[0], set()).add(hit[1])
-    if imply_sex and "sex" not in found:
-        implied = {IMPLIED_SEX[p] for p in found.get("person", ()) if p in IMPLIED_SEX}
-        if implied:
-            found["sex"] = implied
-    return {k: frozenset(v) for k, v in found.items()}
+# --- topic terms files -------------------------------------------------------------------------
 
 
-NO_KEYS: frozenset[str] = frozenset()
+class PersonSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=100)
+    forms: list[str] = Field(default_factory=list)
+    sex: EventSex | None = None
+    nation: str | None = None
+    events: list[str] = Field(default_factory=list)
+
+    @field_validator("nation", mode="after")
+    @classmethod
+    def _nation(cls, v: str | None) -> str | None:
+        if v is not None and load_vocab().nation_of(v) is None:
+            raise ValueError(f"not a known nation: {v!r} (see bot/data/nations.yaml)")
+        return v
+
+
+class GroupSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    forms: list[str] = Field(min_length=1)
+    people: list[str] = Field(min_length=2)
+
+
+class EventSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=100)
+    forms: list[str] = Field(default_factory=list)
+    sex: EventSex | None = None
+
+
+class GamesEdition(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    year: int = Field(ge=1800, le=2100)
+    city: str = Field(min_length=2, max_length=100)
+
+
+class GamesSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current: GamesEdition
+    others: list[GamesEdition] = Field(default_factory=list)
+
+
+class TermsFileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    people: list[PersonSpec] = Field(default_factory=list)
+    groups: list[GroupSpec] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+    games: GamesSpec | None = None
+
+
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t for t in content_tokens(tokens(name)) if len(t) >= 2 and not t[0].isdigit())
+
+
+def parse_terms(raw: Any, *, file: str) -> TermsFileSpec:
+    if not isinstance(raw, dict):
+        raise VocabError("expected a mapping with people, groups, events or games", file=file)
+    for key in ("people", "groups", "events"):
+        try:
+            spec = TermsFileSpec.model_validate({key: raw.get(key, [])})
+        except ValidationError as err:
+            raise validation_error(err, raw, file=file, list_key=key) from None
+    try:
+        spec = TermsFileSpec.model_validate(raw)
+    except ValidationError as err:
+        raise validation_error(err, raw, file=file, list_key="games") from None
+    people = {p.name for p in spec.people}
+    events = {e.name for e in spec.events}
+    for p in spec.people:
+        for ev in p.events:
+            if ev not in events:
+                raise VocabError(
+                    f"{ev!r} is not one of the file's events",
+                    file=file,
+                    entry=p.name,
+                    field="events",
+                )
+        if not _name_tokens(p.name):
+            raise VocabError("a name needs letters", file=file, entry=p.name, field="name")
+    for g in spec.groups:
+        for member in g.people:
+            if member not in people:
+                raise VocabError(
+                    f"{member!r} is not one of the file's people",
+                    file=file,
+                    entry=g.forms[0],
+                    field="people",
+                )
+    return spec
+
+
+def load_terms_dir(directory: Path | None = None) -> list[TermsFileSpec]:
+    """Every terms file of a directory (none if it does not exist), validated."""
+    directory = DEFAULT_TERMS_DIR if directory is None else directory
+    if not directory.is_dir():
+        return []
+    return [
+        parse_terms(read_yaml(path), file=path.name)
+        for path in sorted(directory.iterdir())
+        if path.suffix.lower() in {".yaml", ".yml"}
+    ]
+
+
+# --- a scope's lexicon -------------------------------------------------------------------------
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
+_SPLIT_NAMES = re.compile(r"\s*(?:,|&|/|\band\b|\bwith\b)\s*")
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """The key-term tables of one scope, or of a scope and the bundled one merged."""
+
+    names: dict[str, set[str]] = field(default_factory=dict)
+    """name token -> the people it may mean (a surname may mean several)"""
+    person_sex: dict[str, Counter[str]] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+    """event token -> event"""
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    """tokens of a multi-word term -> its one token (team sprint -> teamsprint)"""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """a token read as other tokens (pb -> personal best, a nickname -> a full name)"""
+    years: dict[str, str] = field(default_factory=dict)
+    """a place that stands for a year (Rio -> 2016)"""
+    default_years: set[str] = field(default_factory=set)
+    groups: dict[str, set[str]] = field(default_factory=dict)
+    places: set[str] = field(default_factory=set)
+    """words of the places' and events' names ("Lakeside City Marathon"): never a person"""
+    event_sexes: dict[str, set[str]] = field(default_factory=dict)
+    longest: int = 1
+
+    # --- building ------------------------------------------------------------------------
+    def add_person(self, toks: Sequence[str], sex: str | None = None) -> str | None:
+        toks = tuple(t for t in toks if t not in STOPWORDS and t not in GENERAL_TERMS)
+        toks = tuple(
+            t for t in toks if t not in NATION_TOKENS and t not in self.places and len(t) >= 2
+        )
+        if not toks or len(toks) > 4:
+            return None
+        if len(toks) == 1:
+            known = self.names.get(toks[0])
+            if known:  # a surname of someone already known
+                person = next(iter(known)) if len(known) == 1 else None
+                if person and sex:
+                    self.person_sex.setdefault(person, Counter())[sex] += 1
+                return person
+        person = sys.intern(" ".join(toks))
+        for t in toks:
+            people = self.names.setdefault(t, set())
+            if len(toks) > 1:
+                people.discard(t)  # "ferrante" alone was "luca ferrante" all along
+            people.add(person)
+        if sex:
+            self.person_sex.setdefault(person, Counter())[sex] += 1
+        return person
+
+    def add_alias(self, form_toks: Sequence[str], token: str) -> None:
+        """Read a form of a term as the term's one token (a multi-word event, an abbreviation)."""
+        form_toks = tuple(form_toks)
+        if len(form_toks) > 1:
+            self.phrases[form_toks] = token
+            self.longest = max(self.longest, len(form_toks))
+        elif form_toks and form_toks[0] != token:
+            self.aliases[form_toks[0]] = (token,)
+
+    def add_terms_file(self, spec: TermsFileSpec) -> None:
+        for e in spec.events:
+            event = sys.intern("".join(_name_tokens(e.name)))
+            self.events[event] = event
+            for form in (e.name, *e.forms):
+                self.add_alias(tokens(form), event)
+        for p in spec.people:
+            name = _name_tokens(p.name)
+            person = self.add_person(name, p.sex)
+            if person is None:
+                continue
+            for form in p.forms:
+                form_toks = _name_tokens(form)
+                if len(form_toks) == 1 and form_toks[0] not in name:
+                    self.aliases[form_toks[0]] = name  # a nickname is the full name
+                else:
+                    for t in form_toks:
+                        self.names.setdefault(t, set()).add(person)
+        for g in spec.groups:
+            members = {" ".join(_name_tokens(m)) for m in g.people}
+            for form in g.forms:
+                for t in _name_tokens(form):
+                    self.groups[t] = members
+        if spec.games is not None:
+            self.default_years.add(str(spec.games.current.year))
+            for ed in (spec.games.current, *spec.games.others):
+                year = str(ed.year)
+                city = tokens(ed.city)
+                if len(city) > 1:
+                    self.add_alias(city, sys.intern("".join(city)))
+                self.years["".join(city)] = year
+
+    def add_fact(self, fact: Fact) -> None:
+        """Learn a fact's people (and their sex) and events from its own text."""
+        sex = fact_sex(fact)
+        subjects: list[tuple[str, ...]] = [_name_tokens(a) for a in fact.about]
+        if fact.kind == "person":
+            for a in fact.accept:
+                for part in _SPLIT_NAMES.split(a):
+                    if part and load_vocab().nation_of(part) is None:
+                        subjects.append(_name_tokens(part))
+        for name in subjects:
+            if name:
+                self.add_person(name, sex)
+        texts = (fact.answer, *fact.all_questions, fact.quote or "")
+        for text in texts:
+            for place in capitalised_names(text, places=True):
+                self.places.update(place)
+        for text in texts:
+            for name in capitalised_names(text):
+                if len(name) > 1 or name[0] in self.names:  # one word alone: a known name only
+                    self.add_person(name)
+        # An event a question may name: what follows "men's" and "women's" both, in questions
+        # and tags ("men's doubles", "women's doubles").
+        for text in (fact.question, *(t.replace("-", " ") for t in fact.tags)):
+            toks = tokens(text)
+            for a, b in itertools.pairwise(toks):
+                if a in SEX_TOKENS and _may_be_event(b):
+                    sexes = self.event_sexes.setdefault(b, set())
+                    sexes.add(a)
+                    if len(sexes) > 1:
+                        self.events.setdefault(b, b)
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """This lexicon with another's terms added (a server's over the bundled ones)."""
+        out = Lexicon(
+            names={k: set(v) for k, v in self.names.items()},
+            person_sex={k: Counter(v) for k, v in self.person_sex.items()},
+            events={**self.events, **other.events},
+            phrases={**self.phrases, **other.phrases},
+            aliases={**self.aliases, **other.aliases},
+            years={**self.years, **other.years},
+            default_years=self.default_years | other.default_years,
+            groups={**self.groups, **other.groups},
+            places=self.places | other.places,
+            longest=max(self.longest, other.longest),
+        )
+        for k, v in other.names.items():
+            out.names.setdefault(k, set()).update(v)
+        for k, c in other.person_sex.items():
+            out.person_sex.setdefault(k, Counter()).update(c)
+        return out
+
+    # --- reading ---------------------------------------------------------------------------
+    def apply(self, toks: Sequence[str]) -> list[str]:
+        """Read the scope's own forms: aliases spelt out, multi-word terms merged."""
+        if self.aliases:
+            toks = [a for t in toks for a in self.aliases.get(t, (t,))]
+        if not self.phrases:
+            return list(toks)
+        out: list[str] = []
+        i, n = 0, len(toks)
+        while i < n:
+            for size in range(min(self.longest, n - i), 1, -1):
+                hit = self.phrases.get(tuple(toks[i : i + size]))
+                if hit is not None:
+                    out.append(hit)
+                    i += size
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
+        return out
+
+    def is_key(self, token: str) -> bool:
+        return (
+            token in GENERAL_TERMS
+            or token in NATION_TOKENS
+            or token in self.names
+            or token in self.events
+            or token in self.years
+            or token in self.groups
+        )
+
+    def sex_of(self, person: str) -> str | None:
+        votes = self.person_sex.get(person)
+        if not votes or len(votes) != 1:
+            return None
+        sex = next(iter(votes))
+        return sex if sex in {"men", "women"} else None
+
+    def anchors_of(
+        self, toks: Iterable[str], *, imply_sex: bool = True
+    ) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        people: list[set[str]] = []
+        last: set[str] | None = None
+        for t in toks:
+            if ORDINAL_TOKEN.match(t):
+                found.setdefault("rank", set()).add(t)
+            elif YEAR_TOKEN.match(t):
+                found.setdefault("year", set()).add(t)
+            hit = GENERAL_TERMS.get(t)
+            if hit is not None:
+                found.setdefault(hit[0], set()).add(hit[1])
+            if t in NATION_TOKENS:
+                found.setdefault("nation", set()).add(t)
+            if t in self.events:
+                found.setdefault("event", set()).add(self.events[t])
+            if t in self.years:
+                found.setdefault("year", set()).add(self.years[t])
+            if t in self.groups:
+                people.append(set(self.groups[t]))
+                last = None
+                continue
+            named = self.names.get(t)
+            if named:
+                if last is not None and last & named:  # "luca ferrante": both words, one person
+                    last &= named
+                else:
+                    last = set(named)
+                    people.append(last)
+            else:
+                last = None
+        if people:
+            found["person"] = set().union(*people)
+        if imply_sex and "sex" not in found and people:
+            implied = {s for p in found["person"] if (s := self.sex_of(p))}
+            if implied:
+                found["sex"] = implied
+        return {k: frozenset(v) for k, v in found.items()}
+
+
+def _may_be_event(token: str) -> bool:
+    return (
+        token not in STOPWORDS
+        and token not in CONCEPTS
+        and token not in GENERAL_TERMS
+        and token not in NATION_TOKENS
+        and len(token) >= 4
+        and not token[0].isdigit()
+    )
+
+
+def fact_sex(fact: Fact) -> str | None:
+    """The sex of a fact's event: the explicit field, else the one sex its question names."""
+    if fact.sex:
+        return fact.sex
+    named = {
+        t
+        for text in (fact.question, *(tag.replace("-", " ") for tag in fact.tags))
+        for t in tokens(text)
+        if t in SEX_TOKENS
+    }
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def capitalised_names(text: str, *, places: bool = False) -> list[tuple[str, ...]]:
+    """Names written with capitals in a text ("Luca Ferrante", "Okafor"), as name tokens.
+
+    A capitalised word opening a sentence is a name only beside another capitalised word, and
+    a name with a place word ("Quayside Park", "Harbour Open") is a place, not a person: with
+    `places`, only those are returned.
+    """
+    found: list[tuple[str, ...]] = []
+    for m in _CAPITALISED.finditer(text):
+        words = m.group().split()
+        before = text[: m.start()].rstrip()
+        sentence_start = not before or before[-1] in '.!?:;"“(' or before.endswith("- ")
+        while words and words[0].casefold().removesuffix("'s") in STOPWORDS:
+            words = words[1:]
+            sentence_start = True
+        if not words or (len(words) == 1 and sentence_start):
+            continue
+        toks = _name_tokens(" ".join(words))
+        is_place = any(w.casefold() in _LANG.place_words for w in words) or any(
+            t in _LANG.place_words for t in toks
+        )
+        if places:
+            if is_place:
+                found.append(tuple(t for t in toks if t not in _LANG.place_words))
+            continue
+        toks = tuple(t for t in toks if t not in CONCEPTS and t not in SYNONYMS)
+        if toks and not is_place:
+            found.append(toks)
+    return found
 
 
 def term_keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:

@@ -13,7 +13,26 @@ from ._answers import (
     is_correct,
     rival_answers,
 )
-from ._bank import DEFAULT_TOPIC, QuestionBank, Topic, is_quizzable, topics
+from ._bank import (
+    ALL_TOPICS,
+    DEFAULT_TOPIC,
+    QuestionBank,
+    Topic,
+    is_quizzable,
+    nearest_topics,
+    topics,
+)
+from ._daily import (
+    DEFAULT_OPEN_MINUTES,
+    DEFAULT_TIMEZONE,
+    MAX_OPEN_MINUTES,
+    MIN_OPEN_MINUTES,
+    DailySchedule,
+    check_open_minutes,
+    daily_rng,
+    parse_time,
+    parse_timezone,
+)
 from ._distractors import OPTION_COUNT, Choices, can_make_choices, make_choices
 from ._errors import (
     InvalidChoice,
@@ -27,10 +46,12 @@ from ._errors import (
     QuizError,
     QuizFinished,
     QuizNotFinished,
+    UnknownTopic,
     WrongMode,
 )
 from ._hints import make_hint
-from ._registry import QuizRegistry
+from ._kinds import CHOOSABLE_KINDS, ScopeVocab
+from ._registry import QuizRegistry, RunningQuiz
 from ._session import (
     INACTIVE_LIMIT,
     MAX_POINTS,
@@ -38,6 +59,8 @@ from ._session import (
     MAX_SECONDS,
     MIN_ROUNDS,
     MIN_SECONDS,
+    STREAK_BONUS_CAP,
+    STREAK_BONUS_STEP,
     AlreadyAnswered,
     ChoiceOutcome,
     CloseReason,
@@ -56,23 +79,33 @@ from ._session import (
     TextOutcome,
     Wrong,
     points_for,
+    streak_bonus,
 )
 
 __all__ = [
+    "ALL_TOPICS",
+    "CHOOSABLE_KINDS",
+    "DEFAULT_OPEN_MINUTES",
+    "DEFAULT_TIMEZONE",
     "DEFAULT_TOPIC",
     "INACTIVE_LIMIT",
     "MAX_GUESS_CHARS",
+    "MAX_OPEN_MINUTES",
     "MAX_POINTS",
     "MAX_ROUNDS",
     "MAX_SECONDS",
+    "MIN_OPEN_MINUTES",
     "MIN_ROUNDS",
     "MIN_SECONDS",
     "OPTION_COUNT",
+    "STREAK_BONUS_CAP",
+    "STREAK_BONUS_STEP",
     "AlreadyAnswered",
     "ChoiceOutcome",
     "Choices",
     "CloseReason",
     "Correct",
+    "DailySchedule",
     "FinishReason",
     "GameSummary",
     "Ignored",
@@ -95,21 +128,30 @@ __all__ = [
     "QuizNotFinished",
     "QuizRegistry",
     "QuizSession",
+    "RunningQuiz",
+    "ScopeVocab",
     "ScoredAnswer",
     "Standing",
     "TextOutcome",
     "Topic",
+    "UnknownTopic",
     "Wrong",
     "WrongMode",
     "accepted_answers",
     "answer_matches",
     "can_make_choices",
+    "check_open_minutes",
+    "daily_rng",
     "default_rivals",
     "is_correct",
     "is_quizzable",
     "make_choices",
     "make_hint",
+    "nearest_topics",
+    "parse_time",
+    "parse_timezone",
     "points_for",
     "rival_answers",
+    "streak_bonus",
     "topics",
 ]

@@ -11,14 +11,15 @@ second candidate in the same message ("6 or 7", "Valente, Kajihara"), no negated
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.facts import Fact
 
+from ._kinds import NUMERIC_KINDS, ScopeVocab, general
 from ._text import answer_tokens, find_number, is_number_token, number_value
-from ._vocab import EVENTS, MEDALS, NATION_WORDS, NATIONS, NUMERIC_KINDS, RIDERS
 
 MAX_GUESS_CHARS = 80
 """A longer message is conversation, not a guess, and never wins."""
@@ -34,6 +35,9 @@ LONG_WORD_TYPOS = 2
 
 NEGATIONS = frozenset({"not", "isnt", "wasnt", "never", "arent", "werent", "aint"})
 """A word that, just before the answer, turns it into a denial: "not 7"."""
+
+ALTERNATIVES = re.compile(r"\s+or\s+|/|\||\?|\bvs\.?(?=\s)|\bversus\b", re.IGNORECASE)
+"""What separates the candidates of a hedged guess: "gold or silver", "jason/laura", "7? 8?"."""
 
 Span = tuple[int, int]
 
@@ -72,6 +76,21 @@ def _same_phrase(a: Sequence[str], b: Sequence[str]) -> bool:
     return len(a) == len(b) and bool(phrase_spans(a, b))
 
 
+def _names_alternatives(
+    guess: str, phrases: Sequence[Sequence[str]], accepted: Sequence[str]
+) -> bool:
+    """Whether a guess offers a second candidate beside the right one: split at "or", "/",
+    "?" and the like, a part with words of its own that is not the answer is another answer."""
+    if any(ALTERNATIVES.search(a) for a in accepted):
+        return False  # the answer itself reads like a choice ("now or never")
+    parts = [answer_tokens(p) for p in ALTERNATIVES.split(guess)]
+    filler = general().filler
+    content = [p for p in parts if any(w not in filler for w in p)]
+    if len(content) < 2:
+        return False
+    return any(not any(phrase_spans(part, phrase) for phrase in phrases) for part in content)
+
+
 def answer_matches(guess: str, accepted: Sequence[str], *, rivals: Iterable[str] = ()) -> bool:
     """Whether a typed guess gives one of the accepted answers, and only that answer.
 
@@ -85,6 +104,8 @@ def answer_matches(guess: str, accepted: Sequence[str], *, rivals: Iterable[str]
     phrases = [p for p in (answer_tokens(a) for a in accepted) if p]
     spans = [span for phrase in phrases for span in phrase_spans(words, phrase)]
     if not spans:
+        return False
+    if _names_alternatives(guess, phrases, accepted):
         return False
     if any(start > 0 and words[start - 1] in NEGATIONS for start, _ in spans):
         return False
@@ -121,15 +142,12 @@ def accepted_answers(fact: Fact) -> tuple[str, ...]:
 
 
 def default_rivals(kind: str) -> tuple[str, ...]:
-    """The built-in answers of a kind that make a guess ambiguous when named beside the answer."""
-    if kind == "person":
-        return RIDERS
-    if kind == "nation":
-        return NATIONS + NATION_WORDS
-    if kind == "event":
-        return EVENTS
+    """The general answers of a kind that make a guess ambiguous when named beside the answer
+    (the answers a scope knows come from `rival_answers`)."""
     if kind == "medal":
-        return MEDALS
+        return general().medals
+    if kind == "day":
+        return general().weekdays
     return ()
 
 
@@ -167,9 +185,8 @@ def is_correct(guess: str, fact: Fact, *, rivals: Iterable[str] | None = None) -
     return answer_matches(guess, accepted, rivals=terms)
 
 
-def rival_answers(fact: Fact, pool: Iterable[Fact]) -> tuple[str, ...]:
-    """The built-in answers of the fact's kind plus every answer of that kind in the pool."""
-    if fact.kind in NUMERIC_KINDS or fact.kind == "text":
-        return ()
-    found = [a for other in pool if other.kind == fact.kind for a in other.accept]
-    return tuple(dict.fromkeys((*default_rivals(fact.kind), *found)))
+def rival_answers(fact: Fact, pool: Iterable[Fact] | ScopeVocab) -> tuple[str, ...]:
+    """Every answer of the fact's kind that the scope knows, plus the general ones."""
+    vocab = pool if isinstance(pool, ScopeVocab) else ScopeVocab(pool)
+    kind = vocab.kind_of(fact) or fact.kind
+    return tuple(dict.fromkeys((*default_rivals(kind), *vocab.rivals(fact))))

@@ -39,6 +39,16 @@ class NotEnoughQuestions(QuizError):
     """No fact can be asked as a quiz question with the chosen topic and mode."""
 
 
+class UnknownTopic(NotEnoughQuestions):
+    """No quiz question has this topic; `nearest` are topics that do and look like it."""
+
+    def __init__(self, topic: str, nearest: list[str]) -> None:
+        self.topic = topic
+        self.nearest = nearest
+        like = f"; did you mean {', '.join(nearest)}?" if nearest else ""
+        super().__init__(f"no quiz questions tagged {topic!r}{like}")
+
+
 class NotQuizzable(QuizError):
     """This fact cannot be a quiz question (no short answer, or no wrong answers to offer)."""
 

@@ -8,8 +8,8 @@ from decimal import ROUND_FLOOR, Decimal
 
 from bot.core.facts import Fact
 
+from ._kinds import NUMERIC_KINDS
 from ._text import find_number, ordinal_suffix
-from ._vocab import NUMERIC_KINDS
 
 HINT_RANGE = 4
 """A whole-number hint names a range this wide, with the answer somewhere inside it."""

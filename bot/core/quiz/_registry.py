@@ -1,43 +1,64 @@
-"""At most one running quiz per channel."""
+"""At most one running quiz per channel: the one registry every part of the bot reads."""
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from ._errors import QuizAlreadyRunning
-from ._session import QuizSession
+
+
+class RunningQuiz(Protocol):
+    """What the registry needs of a game: a `QuizSession`, or the Discord layer's wrapper."""
+
+    @property
+    def channel_id(self) -> int: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+
+G = TypeVar("G", bound=RunningQuiz)
 
 
 class QuizRegistry:
-    """The running quizzes, one per channel. Channels share nothing but this dictionary."""
+    """The running quizzes, one per channel. Channels share nothing but this dictionary.
+
+    `channel_id in registry` is how other features (answering questions) stay quiet in a
+    channel that is playing.
+    """
 
     def __init__(self) -> None:
-        self._sessions: dict[int, QuizSession] = {}
+        self._games: dict[int, RunningQuiz] = {}
 
-    def start(self, channel_id: int, session: QuizSession) -> QuizSession:
-        """Register a session for a channel.
+    def start(self, channel_id: int, game: G) -> G:
+        """Register a game for a channel.
 
-        A finished session left in the channel is replaced; a running one raises
+        A finished game left in the channel is replaced; a running one raises
         QuizAlreadyRunning.
         """
-        if session.channel_id != channel_id:
-            raise ValueError(f"session belongs to channel {session.channel_id}, not {channel_id}")
-        existing = self._sessions.get(channel_id)
+        if game.channel_id != channel_id:
+            raise ValueError(f"game belongs to channel {game.channel_id}, not {channel_id}")
+        existing = self._games.get(channel_id)
         if existing is not None and not existing.finished:
             raise QuizAlreadyRunning(channel_id)
-        self._sessions[channel_id] = session
-        return session
+        self._games[channel_id] = game
+        return game
 
-    def get(self, channel_id: int) -> QuizSession | None:
-        return self._sessions.get(channel_id)
+    def get(self, channel_id: int) -> RunningQuiz | None:
+        return self._games.get(channel_id)
 
-    def end(self, channel_id: int) -> QuizSession | None:
-        """Forget the channel's session (finished or not) and return it."""
-        return self._sessions.pop(channel_id, None)
+    def end(self, channel_id: int) -> RunningQuiz | None:
+        """Forget the channel's game (finished or not) and return it."""
+        return self._games.pop(channel_id, None)
 
     def channels(self) -> tuple[int, ...]:
-        return tuple(self._sessions)
+        return tuple(self._games)
+
+    def games(self) -> tuple[RunningQuiz, ...]:
+        return tuple(self._games.values())
 
     def __contains__(self, channel_id: object) -> bool:
-        return channel_id in self._sessions
+        return channel_id in self._games
 
     def __len__(self) -> int:
-        return len(self._sessions)
+        return len(self._games)

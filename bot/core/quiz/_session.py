@@ -45,6 +45,15 @@ MAX_POINTS = 1000
 """Points for an instant right answer; a right answer at the deadline earns half."""
 INACTIVE_LIMIT = 2
 """The game stops after this many questions in a row time out with nobody right."""
+STREAK_BONUS_STEP = 0.10
+"""Each right answer in a row after the first adds this much to a right answer's points..."""
+STREAK_BONUS_CAP = 0.50
+"""...up to this much: the sixth right answer in a row earns +50%, and so does the tenth."""
+
+
+def streak_bonus(streak: int) -> float:
+    """The bonus fraction for the `streak`-th right answer in a row: 0, 0.1, 0.2 ... 0.5."""
+    return min(STREAK_BONUS_STEP * max(streak - 1, 0), STREAK_BONUS_CAP)
 
 
 def points_for(elapsed: float, seconds: float) -> int:
@@ -77,11 +86,14 @@ class QuestionOpen:
 
 @dataclass(frozen=True, slots=True)
 class ScoredAnswer:
-    """A right answer: who, how many points, how many seconds after the question opened."""
+    """A right answer: who, how many points (bonus included), how many seconds after the
+    question opened, and how many right answers in a row it makes."""
 
     user_id: int
     points: int
     elapsed: float
+    streak: int = 1
+    bonus: int = 0  # the streak bonus included in points
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +114,12 @@ class QuestionResult:
     choices: Choices | None
     game_over: bool  # this close ended the game; see `finish_reason`
     finish_reason: FinishReason | None
+    best_streak_by_user: dict[int, int] = field(default_factory=dict)  # everyone who answered
+
+    @property
+    def fastest(self) -> ScoredAnswer | None:
+        """The quickest right answer."""
+        return min(self.correct, key=lambda a: a.elapsed, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +131,8 @@ class Correct:
     elapsed: float
     rank: int  # 1 for the first right answer to this question
     result: QuestionResult | None = None
+    streak: int = 1
+    bonus: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +182,7 @@ class Standing:
     points: int
     correct: int
     answered: int
+    best_streak: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +210,8 @@ class _Tally:
     correct: int = 0
     answered: int = 0
     reached_at: float = math.inf  # when the member last scored, i.e. reached their total
+    streak: int = 0  # right answers in a row, up to the last closed question
+    best_streak: int = 0
 
 
 @dataclass(slots=True)
@@ -229,7 +252,8 @@ class QuizSession:
             raise InvalidSettings(f"rounds must be {MIN_ROUNDS}-{MAX_ROUNDS}")
         if not MIN_SECONDS <= seconds <= MAX_SECONDS:
             raise InvalidSettings(f"seconds must be {MIN_SECONDS}-{MAX_SECONDS}")
-        playable = [f for f in bank.questions if mode == "typed" or can_make_choices(f, bank.pool)]
+        vocab = bank.vocab
+        playable = [f for f in bank.questions if mode == "typed" or can_make_choices(f, vocab)]
         if not playable:
             raise NotEnoughQuestions(f"no question in the bank can be asked with {mode}")
         self.mode: QuizMode = mode
@@ -238,6 +262,9 @@ class QuizSession:
         self.channel_id = channel_id
         self.guild_id = guild_id
         self._pool = bank.pool
+        self._vocab = vocab
+        self.requested_rounds = rounds
+        self.topic = bank.topic_name
         self._rng = rng
         self._clock = clock
         self._queue: tuple[Fact, ...] = tuple(rng.sample(playable, min(rounds, len(playable))))
@@ -276,6 +303,19 @@ class QuizSession:
         """Every closed question so far, in order."""
         return tuple(self._results)
 
+    @property
+    def answered_count(self) -> int:
+        """How many members have answered the open question so far (0 with none open)."""
+        q = self._open
+        if q is None:
+            return 0
+        return len(q.pressed) if self.mode == "buttons" else len(q.wrong) + len(q.correct)
+
+    def streak_of(self, user_id: int) -> int:
+        """A member's right answers in a row, up to the last closed question."""
+        tally = self._tallies.get(user_id)
+        return tally.streak if tally else 0
+
     def can_control(self, user_id: int, is_moderator: bool) -> bool:
         """Only the member who started the game, or a moderator, may skip or stop it."""
         return is_moderator or user_id == self.started_by
@@ -291,7 +331,7 @@ class QuizSession:
         fact = self._queue[len(self._results)]
         now = self._clock()
         # Drawn in a fixed order whatever the mode, so a seed replays the same game.
-        choices = make_choices(fact, self._pool, self._rng) if self.mode == "buttons" else None
+        choices = make_choices(fact, self._vocab, self._rng) if self.mode == "buttons" else None
         hint = make_hint(fact, self._rng)
         info = QuestionOpen(
             number=len(self._results) + 1,
@@ -304,7 +344,7 @@ class QuizSession:
             hint_at=now + self.seconds / 2,
             seconds=self.seconds,
         )
-        rivals = rival_answers(fact, self._pool) if self.mode == "typed" else ()
+        rivals = rival_answers(fact, self._vocab) if self.mode == "typed" else ()
         self._open = _Question(info=info, fact=fact, hint=hint, rivals=rivals)
         return info
 
@@ -338,9 +378,16 @@ class QuizSession:
         if choice_index != q.info.choices.correct_index:
             q.wrong.append(user_id)
             return Wrong(user_id)
-        scored = ScoredAnswer(user_id, points_for(elapsed, self.seconds), elapsed)
+        scored = self._score(user_id, elapsed)
         q.correct.append(scored)
-        return Correct(user_id, scored.points, elapsed, rank=len(q.correct))
+        return Correct(
+            user_id,
+            scored.points,
+            elapsed,
+            rank=len(q.correct),
+            streak=scored.streak,
+            bonus=scored.bonus,
+        )
 
     def answer_text(self, user_id: int, text: str, *, is_bot: bool = False) -> TextOutcome:
         """A message in the channel. The first right one wins and closes the question.
@@ -365,10 +412,26 @@ class QuizSession:
             return NotCorrect(user_id)
         if user_id in q.wrong:
             q.wrong.remove(user_id)
-        scored = ScoredAnswer(user_id, points_for(elapsed, self.seconds), elapsed)
+        scored = self._score(user_id, elapsed)
         q.correct.append(scored)
         result = self.close_question("answered")
-        return Correct(user_id, scored.points, elapsed, rank=1, result=result)
+        return Correct(
+            user_id,
+            scored.points,
+            elapsed,
+            rank=1,
+            result=result,
+            streak=scored.streak,
+            bonus=scored.bonus,
+        )
+
+    def _score(self, user_id: int, elapsed: float) -> ScoredAnswer:
+        """A right answer's points: by speed, plus the streak bonus."""
+        tally = self._tallies.get(user_id)
+        streak = (tally.streak if tally else 0) + 1
+        base = points_for(elapsed, self.seconds)
+        bonus = round(base * streak_bonus(streak))
+        return ScoredAnswer(user_id, base + bonus, elapsed, streak=streak, bonus=bonus)
 
     def hint(self) -> str:
         """The open question's hint, e.g. "K____ A________" or "a number between 5 and 9".
@@ -408,6 +471,14 @@ class QuizSession:
             correct_by_user[user_id] = 0
         for user_id in points_by_user:
             self._tallies[user_id].answered += 1
+        right = {scored.user_id for scored in q.correct}
+        for user_id, tally in self._tallies.items():
+            if user_id in right:
+                tally.streak += 1
+                tally.best_streak = max(tally.best_streak, tally.streak)
+            else:
+                tally.streak = 0  # a wrong answer or none breaks the run
+        best_streaks = {u: self._tallies[u].best_streak for u in points_by_user}
 
         if q.correct:
             self._unanswered_streak = 0
@@ -433,6 +504,7 @@ class QuizSession:
             choices=q.info.choices,
             game_over=self.finished,
             finish_reason=self._finish_reason,
+            best_streak_by_user=best_streaks,
         )
         self._results.append(result)
         return result
@@ -478,7 +550,7 @@ class QuizSession:
             key=lambda kv: (-kv[1].points, -kv[1].correct, kv[1].reached_at, kv[1].order),
         )
         return [
-            Standing(user_id, rank, t.points, t.correct, t.answered)
+            Standing(user_id, rank, t.points, t.correct, t.answered, t.best_streak)
             for rank, (user_id, t) in enumerate(ordered, start=1)
         ]
 

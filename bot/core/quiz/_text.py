@@ -8,46 +8,14 @@ punctuation are ironed out, articles dropped, and numbers written as words becom
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-ARTICLES = frozenset({"the", "a", "an"})
+from bot.core.text import join_thousands
+from bot.core.vocab import fold
 
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_CHAR_MAP = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "ø": "o",
-        "æ": "ae",
-        "œ": "oe",
-        "đ": "d",
-        "ł": "l",
-        "ı": "i",
-        "þ": "th",
-        "ð": "d",
-    }
-)
+ARTICLES = frozenset({"the", "a", "an"})
 
 _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = (
@@ -179,16 +147,15 @@ def parse_number_words(words: list[str], start: int) -> tuple[int, bool, int] | 
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_CHAR_MAP)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """The matcher's folding (`bot.core.vocab.fold`): one normaliser for questions and answers."""
+    return fold(text)
 
 
 def _raw_words(text: str) -> list[str]:
     text = _fold(text)
     text = re.sub(r"'s\b", "", text)  # possessive: "Kenny's" -> "Kenny"
     text = text.replace("'", "")  # "didn't" -> "didnt"
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,000 -> 1000; "6,7" stays two numbers
+    text = join_thousands(text)  # 1,000 -> 1000, as the matcher reads it; "6,7" stays two numbers
     text = re.sub(r"(?<=\d)\.(?=\d)", "\x00", text)  # keep decimal points
     text = re.sub(r"[^\w\x00]+|_", " ", text).replace("\x00", ".")
     text = re.sub(r"(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[^\W\d])", " ", text)  # "7golds" -> "7 golds"
