@@ -7,7 +7,7 @@ every use itself (Manage Server or the moderator role). Every change goes throug
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -15,6 +15,11 @@ from discord.ext import commands
 
 from bot.core.policy import MAX_ASK_RATE, MAX_ASK_SECONDS, MIN_ASK_RATE, MIN_ASK_SECONDS, AskLimit
 from bot.exts._checks import moderator_only
+from bot.exts.quiz import (
+    configure_daily_quiz,
+    configure_quiz_defaults,
+    timezone_autocomplete,
+)
 from bot.services.guild_config import GuildConfig
 
 if TYPE_CHECKING:
@@ -212,6 +217,57 @@ class ConfigCog(
         await self._say(
             interaction,
             f"Settings of {discord.utils.escape_markdown(guild.name)}:\n" + "\n".join(lines),
+        )
+
+    # --- quiz settings (the quiz extension validates, saves and replies) -------------------
+
+    @app_commands.command(name="daily-quiz", description="Post one quiz question a day")
+    @app_commands.describe(
+        channel="Where to post it",
+        time="When, HH:MM 24-hour (e.g. 09:00)",
+        timezone="Time zone of that time, e.g. Europe/London (default UTC)",
+        minutes="How long answers stay open (default 60)",
+        stop="True to stop the daily question",
+    )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @moderator_only()
+    async def daily_quiz(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        time: app_commands.Range[str, 1, 8] | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        minutes: int | None = None,
+        stop: bool = False,
+    ) -> None:
+        await configure_daily_quiz(
+            self.bot,
+            interaction,
+            channel=channel,
+            time=time,
+            timezone=timezone,
+            minutes=minutes,
+            stop=stop,
+        )
+
+    @app_commands.command(name="quiz", description="This server's defaults for /quiz start")
+    @app_commands.describe(
+        rounds="Questions per quiz",
+        seconds="Seconds per question",
+        mode="Buttons or typed answers",
+        reset="True to go back to the bot's defaults",
+    )
+    @moderator_only()
+    async def quiz_defaults(
+        self,
+        interaction: discord.Interaction,
+        rounds: int | None = None,
+        seconds: int | None = None,
+        mode: Literal["buttons", "typed"] | None = None,
+        reset: bool = False,
+    ) -> None:
+        await configure_quiz_defaults(
+            self.bot, interaction, rounds=rounds, seconds=seconds, mode=mode, reset=reset
         )
 
 

@@ -187,6 +187,6 @@ def is_correct(guess: str, fact: Fact, *, rivals: Iterable[str] | None = None) -
 
 def rival_answers(fact: Fact, pool: Iterable[Fact] | ScopeVocab) -> tuple[str, ...]:
     """Every answer of the fact's kind that the scope knows, plus the general ones."""
-    vocab = pool if isinstance(pool, ScopeVocab) else ScopeVocab(pool)
+    vocab = pool if isinstance(pool, ScopeVocab) else ScopeVocab(tuple(pool))
     kind = vocab.kind_of(fact) or fact.kind
     return tuple(dict.fromkeys((*default_rivals(kind), *vocab.rivals(fact))))

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from bot.core.facts import Fact
 
@@ -63,6 +64,8 @@ def _match_case(model: str, text: str) -> str:
     return text
 
 
+MAX_STEPS = 10_000
+"""At most this many values either side of a big answer are candidates."""
 ROUND_FROM = 1000
 """Numbers from this size on keep their round zeros: 75,000 -> 72,000, never 71,234."""
 
@@ -78,6 +81,7 @@ def _whole_number_values(span: NumberSpan, rng: random.Random, want: int) -> lis
         while value % (step * 10) == 0 and step * 10 <= most:
             step *= 10
     spread = NUMBER_SPREAD if looks_like_year else max(NUMBER_SPREAD * step, value // 10)
+    spread = min(spread, MAX_STEPS * step)  # a window random.sample can always index
     low = max(lowest, value - spread)
     window = range(low - low % step, value + spread + 1, step)
     # Sampling a range does not build it: a count in the billions costs what 7 does.
@@ -218,10 +222,15 @@ def _same_option(a: str, b: str, kind: str) -> bool:
 
 
 def _distinct(
-    options: Iterable[str], fact: Fact, rivals: Sequence[str], limit: int | None = None
+    options: Iterable[str],
+    fact: Fact,
+    rivals: Sequence[str],
+    limit: int | None = None,
+    *,
+    taken_before: Sequence[str] = (),
 ) -> list[str]:
     """Options in order, minus any the typed check would accept, any the question names, and
-    any repeats."""
+    any repeats (of each other or of `taken_before`)."""
     asked = set(answer_tokens(fact.question))
     taken: list[str] = []
     for option in options:
@@ -232,7 +241,7 @@ def _distinct(
             continue
         if not is_number_token(words[0]) and set(words) <= asked:
             continue  # named in the question, so plainly not the answer
-        if any(_same_option(option, t, fact.kind) for t in (*fact.accept, *taken)):
+        if any(_same_option(option, t, fact.kind) for t in (*fact.accept, *taken_before, *taken)):
             continue
         taken.append(option)
     return taken
@@ -301,19 +310,27 @@ def _wrong_options(
             fact.accept[0], rng or random.Random(0), want, ordinal=kind == "ordinal"
         )
         return _distinct(generated or [], fact, rivals, want)
-    tiers = _candidates(fact, vocab, kind)
-    listed = _distinct([o for tier in tiers for o in tier], fact, rivals)
-    if rng is None:
-        return listed
+    # Tier by tier, and no further than needed: the world's nations are only checked when
+    # the scope's own run short.
     picked: list[str] = []
-    for tier in tiers:
-        fair = [o for o in tier if o in listed and o not in picked]
-        picked += rng.sample(fair, min(want - len(picked), len(fair)))
+    seen: list[str] = []
+    for tier in _candidates(fact, vocab, kind):
+        if len(picked) >= want:
+            break
+        fair = _distinct(tier, fact, rivals, taken_before=seen)
+        seen += fair
+        picked += fair if rng is None else rng.sample(fair, min(want - len(picked), len(fair)))
     return picked
 
 
 def _vocab_of(pool: Sequence[Fact] | ScopeVocab) -> ScopeVocab:
-    return pool if isinstance(pool, ScopeVocab) else ScopeVocab(pool)
+    return pool if isinstance(pool, ScopeVocab) else _cached_vocab(tuple(pool))
+
+
+@lru_cache(maxsize=16)
+def _cached_vocab(pool: tuple[Fact, ...]) -> ScopeVocab:
+    """A game passes its bank's vocabulary; callers passing bare facts reuse one per pool."""
+    return ScopeVocab(pool)
 
 
 def can_make_choices(fact: Fact, pool: Sequence[Fact] | ScopeVocab, n: int = OPTION_COUNT) -> bool:

@@ -166,6 +166,26 @@ class Entity:
         return ""
 
 
+@cache
+def _general_entries() -> tuple[
+    tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...
+]:
+    """(kind, name, names, keys, nation codes) of every general answer: nations, medals,
+    weekdays. Worked out once: a scope's vocabulary is built for every quiz."""
+    out = []
+    for name, aliases in nation_names():
+        names = (name, *aliases)
+        keys = tuple(dict.fromkeys(k for n in names if (k := answer_key(n))))
+        codes = tuple(dict.fromkeys(f"nation:{c}" for n in names if (c := nation_key(n))))
+        out.append(("nation", name, names, keys, codes))
+    g = general()
+    for medal in (*g.medals, g.no_medal):
+        out.append(("medal", medal, (medal,), (answer_key(medal),), ()))
+    for day in g.weekdays:
+        out.append(("day", day, (day,), (answer_key(day),), ()))
+    return tuple(out)
+
+
 def origin(fact: Fact) -> tuple[int, str]:
     """Where a fact comes from: its scope and its source article."""
     return (fact.scope, fact.source.title if fact.source else "")
@@ -198,13 +218,8 @@ class ScopeVocab:
                 entity = self._add("place", fact.accept[0], fact.accept)
             if entity is not None:
                 entity.origins.add(origin(fact))
-        for name, aliases in nation_names():
-            self._add("nation", name, (name, *aliases), general_only=True)
-        g = general()
-        for medal in (*g.medals, g.no_medal):
-            self._add("medal", medal, (medal,))
-        for day in g.weekdays:
-            self._add("day", day, (day,))
+        for kind, name, names, keys, codes in _general_entries():
+            self._add_known(kind, name, names, keys, codes)
         self._collect_sex_evidence()
 
     # --- building ----------------------------------------------------------------------
@@ -221,15 +236,11 @@ class ScopeVocab:
                     return found
         return None
 
-    def _add(
-        self, kind: str, name: str, names: Sequence[str], *, general_only: bool = False
-    ) -> Entity:
+    def _add(self, kind: str, name: str, names: Sequence[str]) -> Entity:
         entity = self._lookup(kind, names)
         if entity is None:
             entity = Entity(kind, name)
             self._entities[kind].append(entity)
-        elif general_only:
-            pass  # a nation the facts name keeps the facts' spelling
         for n in names:
             key = answer_key(n)
             if not key:
@@ -241,6 +252,25 @@ class ScopeVocab:
             if kind == "nation" and (code := nation_key(n)) is not None:
                 self._by_key[kind].setdefault(f"nation:{code}", entity)
         return entity
+
+    def _add_known(
+        self,
+        kind: str,
+        name: str,
+        names: tuple[str, ...],
+        keys: tuple[str, ...],
+        codes: tuple[str, ...],
+    ) -> None:
+        """General knowledge, its keys worked out once per process (see `_general_entries`)."""
+        table = self._by_key[kind]
+        entity = next((table[k] for k in (*keys, *codes) if k in table), None)
+        if entity is None:
+            entity = Entity(kind, name)
+            self._entities[kind].append(entity)
+        entity.keys.update(keys)
+        entity.names.extend(n for n in names if n not in entity.names)
+        for k in (*keys, *codes):
+            table.setdefault(k, entity)
 
     def _add_person(self, fact: Fact) -> Entity:
         full = _full_name(fact.accept)

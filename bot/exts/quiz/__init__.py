@@ -30,7 +30,7 @@ from bot.exts._render import NO_MENTIONS
 from ._buttons import CLOSED, BoardView, ChoiceButton, DailyButton
 from ._daily import DailyRunner
 from ._embeds import STANDINGS_SHOWN, count, leaderboard_embed, topics_embed
-from ._runner import ALREADY_ANSWERED, WRONG, Game, GameRunner, utcnow
+from ._runner import ALREADY_ANSWERED, UNLOAD_TIMEOUT, WRONG, Game, GameRunner, utcnow
 from ._settings import (
     DEFAULT_MODE,
     DEFAULT_ROUNDS,
@@ -148,7 +148,7 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         for task in self._background:
             task.cancel()
         if self._background:
-            await asyncio.wait(self._background)
+            await asyncio.wait(self._background, timeout=UNLOAD_TIMEOUT)
         await self.daily.stop()
         await self.runner.stop_all()
 

@@ -63,6 +63,11 @@ class DailyRunner:
                 raise
             except Exception:
                 log.exception("the daily quiz check failed; trying again later")
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # A cancel that arrived inside the database driver can be swallowed there;
+                # honour it here rather than sleep through an unload.
+                raise asyncio.CancelledError
             await asyncio.sleep(TICK_SECONDS)
 
     async def stop(self) -> None:
