@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path, nargs="?")
     exp.add_argument("--format", choices=["yaml", "json"], help="default: from FILE's suffix")
     exp.add_argument("--guild", type=int, default=GLOBAL_SCOPE)
+    chk = fsub.add_parser(
+        "check",
+        help="report colliding facts, phrasings that reach the wrong fact and unreached facts",
+    )
+    chk.add_argument(
+        "--guild", type=int, default=None, help="check this server's facts (default: bundled)"
+    )
     lst = fsub.add_parser("list", help="list facts")
     lst.add_argument("--tag", help="only facts with this tag")
     lst.add_argument("--guild", type=int, default=GLOBAL_SCOPE)
@@ -111,8 +118,23 @@ async def cmd_ask(
     return 0
 
 
+def cmd_facts_check(app: App, guild_id: int | None) -> int:
+    """`facts check`: what a moderator should fix in one scope's facts, in plain words."""
+    from bot.core.matcher import check_facts, load_terms_dir
+
+    facts = list(app.index.facts(guild_id))
+    terms = load_terms_dir(app.settings.facts_dir / "terms")
+    report = check_facts(facts, terms=terms, guild_id=guild_id)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 async def cmd_facts(app: App, args: argparse.Namespace) -> int:
     from bot.db import facts as store
+
+    if args.facts_command == "check":
+        return cmd_facts_check(app, args.guild or None)
 
     if args.facts_command == "import":
         from bot.services.facts import FactService

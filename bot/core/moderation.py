@@ -32,7 +32,7 @@ from bot.core.facts import (
 )
 from bot.core.matcher import SUGGEST_THRESHOLD, Candidate, FactIndex, MatchResult, Outcome, QType
 from bot.core.matcher import question_type as _question_type
-from bot.core.text import ORDINAL_TENS, ORDINAL_UNITS, TENS, UNITS, tokens
+from bot.core.text import ORDINAL_TENS, ORDINAL_UNITS, TENS, UNITS, content_tokens, tokens
 
 T = TypeVar("T")
 
@@ -303,15 +303,59 @@ def kind_after_edit(before: Fact, question: str, accept: Sequence[str]) -> str:
 
 
 # --- duplicates -----------------------------------------------------------------------------
+def _surface_words(text: str) -> dict[str, str]:
+    """Each content token of a text -> the word the text writes it with ("golds" -> gold)."""
+    out: dict[str, str] = {}
+    for word in re.findall(r"[\w'’-]+", text):
+        if word.casefold() in {"many", "much"}:  # "how many" asks; it names nothing
+            continue
+        for token in content_tokens(tokens(word)):
+            out.setdefault(token, word.strip("'’-"))
+    return out
+
+
+def explain_overlap(question: str, fact: Fact) -> str | None:
+    """In plain words, what a new question shares with an existing fact and what differs.
+
+    None when they share too little to be the same question (no two meaningful words).
+    """
+    mine = _surface_words(question)
+    theirs: dict[str, str] = {}
+    for text in (*fact.all_questions, fact.answer):
+        for token, word in _surface_words(text).items():
+            theirs.setdefault(token, word)
+    shared = [mine[t] for t in mine if t in theirs]
+    if len(shared) < 2 and not (shared and len(mine) == 1):
+        return None
+    only_mine = [mine[t] for t in mine if t not in theirs]
+
+    def quoted(words: list[str]) -> str:
+        shown = [f"“{w}”" for w in words[:6]]
+        return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else shown[0]
+
+    text = f"Both ask about {quoted(shared)}"
+    if only_mine:
+        text += f"; only yours mentions {quoted(only_mine)}"
+    else:
+        text += "; yours adds nothing the existing fact does not already cover"
+    return text + "."
+
+
 def near_duplicate(result: MatchResult) -> Candidate | None:
     """The existing fact a new question is close to, if any: an outright answer, or a
-    "did you mean" candidate (score >= SUGGEST_THRESHOLD)."""
+    "did you mean" candidate (score >= SUGGEST_THRESHOLD) that shares its meaningful words.
+
+    The candidate's `why` says in words what the two share and what differs.
+    """
     best = result.best
     if best is None:
         return None
-    if result.outcome is Outcome.ANSWER or best.score >= SUGGEST_THRESHOLD:
-        return best
-    return None
+    if result.outcome is not Outcome.ANSWER and best.score < SUGGEST_THRESHOLD:
+        return None
+    why = explain_overlap(result.question, best.fact)
+    if why is None:
+        return None
+    return replace(best, why=why)
 
 
 # --- index changes --------------------------------------------------------------------------

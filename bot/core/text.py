@@ -116,7 +116,9 @@ def _phrase_table() -> tuple[dict[tuple[str, ...], str], dict[str, str], frozens
     phrases: dict[tuple[str, ...], str] = {}
     synonyms: dict[str, str] = dict(_LANG.synonyms)
     for form, concept in _LANG.phrases.items():
-        phrases[tuple(_raw_words(form))] = _number_words([concept])[0]
+        phrases[tuple(_raw_words(form))] = (
+            _number_words([concept])[0] if concept[0].isdigit() else concept
+        )
     for nation in _VOCAB.nations():
         for form in nation.forms:
             key = tuple(_raw_words(form))
@@ -182,3 +184,15 @@ def tokens(text: str) -> tuple[str, ...]:
 def content_tokens(toks: tuple[str, ...] | list[str]) -> list[str]:
     """The tokens that carry meaning: stopwords and question words dropped, order kept."""
     return [t for t in toks if t not in STOPWORDS and t != "howmany"]
+
+
+LANGUAGE_WORDS: frozenset[str] = (
+    STOPWORDS
+    | frozenset(SYNONYMS)
+    | frozenset(w for phrase in PHRASES for w in phrase if w.isalpha())
+    | frozenset(UNITS)
+    | frozenset(TENS)
+    | frozenset(ORDINAL_UNITS)
+)
+"""Every word the language data knows: a typo of one of these is corrected to it."""
+LANGUAGE_TYPO_POOL: tuple[str, ...] = tuple(sorted(w for w in LANGUAGE_WORDS if len(w) >= 3))

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -170,10 +170,14 @@ def _watch(engine: AsyncEngine) -> OutageMonitor:
     @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context: Any) -> None:
         error = context.original_exception
+        if not isinstance(error, Exception):
+            return  # a task being cancelled, or the process exiting: no outage, and no rewrite
         wrapped = context.sqlalchemy_exception or error
         if context.is_disconnect or is_unavailable(wrapped) or isinstance(error, TimeoutError):
             monitor.failed(error)
-            if not isinstance(error, DatabaseUnavailable) and context.sqlalchemy_exception is None:
+            if isinstance(error, TimeoutError | ConnectionError) and (
+                context.sqlalchemy_exception is None
+            ):
                 # A driver timeout that SQLAlchemy does not wrap: give it its meaning here.
                 raise DatabaseUnavailable(_reason(error)) from error
 
@@ -391,3 +395,64 @@ async def migrate(engine: AsyncEngine) -> None:
         return
     async with engine.begin() as conn:
         await conn.run_sync(_upgrade)
+
+
+# --- writes that wait for the database ---------------------------------------------------------
+RETRY_EVERY = 5.0
+"""While the database is down, a kept write is retried at most this often (seconds)."""
+MAX_KEPT_WRITES = 200
+
+
+class PendingWrites:
+    """Writes that failed because the database was unavailable, kept in order and retried
+    when it is back, so that what uses them (a quiz) can go on in memory meanwhile.
+
+    Bounded: at most `MAX_KEPT_WRITES` are kept (the oldest are dropped and counted).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._monitor = outage_monitor(engine)
+        self._kept: list[Callable[[], Awaitable[None]]] = []
+        self._last_try = 0.0
+        self.dropped = 0
+
+    @property
+    def waiting(self) -> int:
+        """Writes not saved yet (kept, or dropped because too many were kept)."""
+        return len(self._kept) + self.dropped
+
+    async def run(self, write: Callable[[], Awaitable[None]]) -> bool:
+        """Save now if the database answers (after the writes kept before); True if saved,
+        False if kept for later. Errors other than the database being unavailable propagate."""
+        self._kept.append(write)
+        return await self.flush()
+
+    async def flush(self, *, force: bool = False) -> bool:
+        """Retry the kept writes in order; True once none is left."""
+        now = time.monotonic()
+        if self._kept and not force and self._monitor.down and now - self._last_try < RETRY_EVERY:
+            return False  # known down and tried a moment ago: don't make the caller wait
+        self._last_try = now
+        while self._kept:
+            try:
+                await self._kept[0]()
+            except Exception as error:
+                if not is_unavailable(error):
+                    self._kept.pop(0)
+                    raise
+                if len(self._kept) > MAX_KEPT_WRITES:
+                    self._kept.pop(0)
+                    self.dropped += 1
+                return False
+            self._kept.pop(0)
+        return self.dropped == 0
+
+    async def flush_within(self, seconds: float) -> bool:
+        """Keep retrying for up to `seconds`; True if everything was saved."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if await self.flush(force=True):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(min(RETRY_EVERY, max(0.0, deadline - time.monotonic())))

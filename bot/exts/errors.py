@@ -116,10 +116,11 @@ def mark_server_only(tree: app_commands.CommandTree[Any]) -> None:
     leaderboard, and `TriviaTree.interaction_check` refuses its other subcommands there.
     """
     for command in tree.get_commands(type=discord.AppCommandType.chat_input):
-        if command.name not in DM_GROUPS:
-            command.allowed_contexts = app_commands.AppCommandContext(
-                guild=True, dm_channel=False, private_channel=False
-            )
+        in_dms = command.name in DM_GROUPS
+        command.guild_only = not in_dms
+        command.allowed_contexts = app_commands.AppCommandContext(
+            guild=True, dm_channel=in_dms, private_channel=False
+        )
 
 
 class TriviaTree(app_commands.CommandTree[Any]):

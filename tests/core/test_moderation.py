@@ -365,3 +365,20 @@ def test_pages_hold_ten_items_and_stay_in_range(
     assert len(page.items) == expected and page.count == count and page.total == size
     assert 0 <= page.number < page.count
     assert PAGE_SIZE == 10
+
+
+def test_a_near_duplicate_warning_says_in_words_what_overlaps(bundled_facts: list[Fact]) -> None:
+    index = FactIndex.build(bundled_facts)
+    same = near_duplicate(index.match("How many Olympic gold medals has Jason Kenny won?", GUILD))
+    assert same is not None
+    assert same.why.startswith("Both ask about “Olympic”, “gold”")
+    assert "adds nothing" in same.why and "/100" not in same.why
+    other = near_duplicate(index.match("How many golds did Laura Kenny win in the omnium?", GUILD))
+    if other is not None:  # close enough to warn: then it says what differs
+        assert "only yours mentions" in other.why
+
+
+def test_unrelated_facts_are_no_near_duplicates(bundled_facts: list[Fact]) -> None:
+    index = FactIndex.build(bundled_facts)
+    for question in ("What is the office goldfish called?", "Who won the 1966 World Cup?"):
+        assert near_duplicate(index.match(question, GUILD)) is None

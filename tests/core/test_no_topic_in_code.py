@@ -26,6 +26,7 @@ COPY = {
     "__main__.py": "the command line's description of the bundled article",
     "core/quiz/_vocab.py": "the quiz's fallback answer lists (moving to bot/data/)",
     "settings.py": "the bot's name in the default database file name",
+    "core/policy.py": "the bot's own name, as members greet it",
 }
 
 
@@ -34,8 +35,8 @@ def _article_words() -> set[str]:
     for spec in load_terms_dir(REPO_ROOT / "facts" / "terms"):
         names = [p.name for p in spec.people] + [e.name for e in spec.events]
         names += [f for p in spec.people for f in p.forms]
-        if spec.games is not None:
-            names += [g.city for g in (spec.games.current, *spec.games.others)]
+        if spec.games is not None:  # the article's Games; other host cities are world cities
+            names.append(spec.games.current.city)
         for name in names:
             words.update(w.casefold() for w in re.findall(r"[A-Za-z]{4,}", name))
     # Words that are also ordinary English or sports words are not the article's alone.

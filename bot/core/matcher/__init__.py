@@ -15,6 +15,7 @@ next fact; otherwise the bot suggests ("did you mean") or declines. A wrong conf
 worst outcome, so every threshold errs towards suggesting.
 """
 
+from ._check import CheckReport, Trial, check_facts, self_eval
 from ._index import (
     ANSWER_MARGIN,
     ANSWER_THRESHOLD,
@@ -33,10 +34,14 @@ __all__ = [
     "MAX_SUGGESTIONS",
     "SUGGEST_THRESHOLD",
     "Candidate",
+    "CheckReport",
     "FactIndex",
     "MatchResult",
     "Outcome",
     "QType",
+    "Trial",
+    "check_facts",
     "load_terms_dir",
     "question_type",
+    "self_eval",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -12,12 +13,23 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
-from bot.core.text import CONCEPTS, STOPWORDS, content_tokens, tokens
+from bot.core.text import (
+    CONCEPTS,
+    LANGUAGE_TYPO_POOL,
+    LANGUAGE_WORDS,
+    STOPWORDS,
+    content_tokens,
+    tokens,
+    words,
+)
+from bot.core.vocab import fold
 
 from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
+    ALL,
     KIND_FOR_QTYPE,
     ORDINAL_TOKEN,
+    SCORE_TOKEN,
     TIME_TOKEN,
     YEAR_TOKEN,
     Lexicon,
@@ -81,6 +93,25 @@ TEXT_KIND_PENALTY = 20.0
 """A question for a count, person, country, place or medal meets a fact answered in free text."""
 TEXT_KIND_MILD_PENALTY = 8.0
 """A question for a date or an event meets a fact answered in free text."""
+QUOTED_BONUS = 30.0
+QUOTED_MIN_RATIO = 80.0
+"""A fact whose quote (or answer) contains the words a question quotes gets up to this bonus."""
+FOREIGN_TOPIC_PENALTY = 12.0
+"""A bundled fact, in a server with its own facts, for a question naming none of its people or
+events."""
+ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
+"""Key terms a yes/no question may get wrong: the fact that says otherwise answers it."""
+YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are", "were", "can"})
+UNMATCHED_WORD_PENALTY = 3.0
+"""Per word of the question that some facts in scope use (few enough to be telling) and this
+fact does not."""
+SPECIFIC_SHARE = 0.1
+"""A word in at most this share of the scope's facts is telling."""
+PLACE_WEIGHT = 0.3
+"""The share of its weight a word of the topic's places keeps ("in Port Alder" says little)."""
+ANSWER_WORDING = 0.85
+QUOTE_WORDING = 0.8
+"""How much a match on the answer sentence (or the quote) counts, against one on a question."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 COMMON_WORD_WEIGHT = 1.0
@@ -102,6 +133,24 @@ too many neighbours ("help" is one letter from "held", "tall" from "tally")."""
 INFLECTIONS = ("led", "ling", "ing", "ed", "en", "er", "ly", "n", "d", "s")
 """Endings tried, longest first, to find a known word in an unknown one ("overtaken")."""
 COMMAND_PREFIXES = ("/", "!", "?", ".", "$", "-", ">", "+")
+_LANGUAGE_BY_HEAD: dict[str, tuple[str, ...]] = {}
+for _w in LANGUAGE_TYPO_POOL:
+    _LANGUAGE_BY_HEAD[_w[0]] = (*_LANGUAGE_BY_HEAD.get(_w[0], ()), _w)
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{6,})[\"“”]|(?<![\w])['‘’](.{6,})['‘’](?![\w])")
+
+
+def _quoted_span(text: str) -> str:
+    """The words a question quotes ("who said 'it's now or never'?"), folded; "" if none."""
+    m = _QUOTED.search(text)
+    if m is None:
+        return ""
+    span = fold(m.group(1) or m.group(2)).strip()
+    return span if len(span.split()) >= 2 else ""
+
+
+_MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
+"""Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
 
 @dataclass(slots=True)
@@ -113,6 +162,7 @@ class _Phrasing:
     keys: frozenset[str] = frozenset()  # its key terms as "class:value", numbers as "number:7"
     weight: float = 0.0  # sum of its tokens' weights, valid while weight_key is current
     weight_key: tuple[int, int] = (-1, -1)
+    factor: float = 1.0  # below 1 for the answer sentence and the quote read as wordings
 
 
 class _WeightMemo(dict[str, float]):
@@ -141,9 +191,16 @@ class _Query:
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     keys: frozenset[str] = frozenset()
     unknown: int = 0
+    yes_no: bool = False
+    scope: int = GLOBAL_SCOPE  # the server asked in, when it has facts of its own
+    specific: frozenset[str] = frozenset()  # known words rare enough to point at facts
+    name_people: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
+        self.name_people = {
+            t: frozenset(self.lexicon.names[t]) for t in self.content if t in self.lexicon.names
+        }
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = self.lexicon.anchors_of(self.content)
@@ -167,9 +224,12 @@ class _Entry:
     answer_vocab: frozenset[str]
     answer_values: frozenset[str]  # numbers and places among its short answers
     answer_kinds: frozenset[str] = frozenset()  # what its answer sentence names: a time, ...
+    answer_people: frozenset[str] = frozenset()  # who its short answers name
+    topic: frozenset[str] = frozenset()  # its people and events, as key terms
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     subjects: frozenset[str] = frozenset()
-    lex_key: tuple[int, int] = (-1, -1)  # the lexicon versions its key terms were read with
+    stale: bool = True  # its key terms must be read again (its scope learned a term it has)
+    phrasings_stale: bool = True
     alive: bool = True
 
 
@@ -250,8 +310,17 @@ class FactIndex:
         index = cls()
         index.add_terms(load_terms_dir() if terms is None else terms)
         for fact in facts:
-            index.add(fact)
+            index.add(fact, refresh=False)
+        index.refresh()
         return index
+
+    def refresh(self) -> None:
+        """Read the key terms of every fact whose terms changed (after adding many at once)."""
+        for entry in self._entries:
+            if entry.alive and entry.stale:
+                self._refresh(entry)
+            if entry.alive and entry.phrasings_stale:
+                self._refresh_phrasings(entry, None)
 
     def add_terms(self, terms: Iterable[TermsFileSpec]) -> None:
         """Teach the bundled scope the key terms of a terms file."""
@@ -260,8 +329,28 @@ class FactIndex:
             scope.lexicon.add_terms_file(spec)
             for person in {p for ps in scope.lexicon.names.values() for p in ps}:
                 scope.names.update(person.split())
-        scope.lex_version += 1
+        scope.lexicon.learned.add(ALL)
+        self._learned(GLOBAL_SCOPE)
         scope.version += 1
+
+    def _learned(self, scope_id: int) -> None:
+        """After a scope's lexicon learned terms: the facts using them read them again."""
+        scope = self._scopes[scope_id]
+        learned = scope.lexicon.learned
+        if not learned:
+            return
+        scope.lex_version += 1
+        # The bundled scope's terms are read by every server's facts too.
+        scopes = self._scopes.values() if scope_id == GLOBAL_SCOPE else (scope,)
+        for s in scopes:
+            if ALL in learned:
+                docs: Iterable[int] = (d for p in s.postings.values() for d in p)
+            else:
+                docs = (d for t in learned for d in s.postings.get(t, ()))
+            for doc in docs:
+                entry = self._entries[doc]
+                entry.stale = entry.phrasings_stale = True
+        learned.clear()
 
     def _scope(self, scope_id: int) -> _Scope:
         scope = self._scopes.get(scope_id)
@@ -285,15 +374,16 @@ class FactIndex:
     def _read(self, text: str, lexicon: Lexicon) -> list[str]:
         return content_tokens(lexicon.apply(tokens(text)))
 
-    def add(self, fact: Fact) -> None:
-        """Add a fact, replacing any fact with the same scope and id."""
+    def add(self, fact: Fact, *, refresh: bool = True) -> None:
+        """Add a fact, replacing any fact with the same scope and id.
+
+        Its key terms are read at once unless `refresh` is False (then call `refresh()`).
+        """
         if fact.key in self._by_key:
             self.remove(fact.key)
         scope = self._scope(fact.scope)
-        names_before = len(scope.lexicon.names), len(scope.lexicon.events)
         scope.lexicon.add_fact(fact)
-        if (len(scope.lexicon.names), len(scope.lexicon.events)) != names_before:
-            scope.lex_version += 1
+        self._learned(fact.scope)
         view = self._view(fact.scope if fact.scope != GLOBAL_SCOPE else None)
         lexicon = view.lexicon
         phrasings = []
@@ -304,9 +394,38 @@ class FactIndex:
                 _Phrasing(text, " ".join(sorted(content)), frozenset(content), content)
             )
             vocab.update(content)
+        # The answer sentence and the quote are wordings too, of a lesser kind: "what time did
+        # Sousa run?" is worded like "Sousa was second, in 2:20:59", not like "who was second?".
+        for text, factor in ((fact.answer, ANSWER_WORDING), (fact.quote or "", QUOTE_WORDING)):
+            content = tuple(self._read(text, lexicon))
+            if content:
+                phrasings.append(
+                    _Phrasing(
+                        fact.question,
+                        " ".join(sorted(content)),
+                        frozenset(content),
+                        (),
+                        factor=factor,
+                    )
+                )
         answer_vocab = frozenset(self._read(fact.answer, lexicon)).union(
             t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
         )
+        implicit = {
+            word
+            for t in answer_vocab
+            for word in (
+                ("score",)
+                if SCORE_TOKEN.match(t)
+                else ("time",)
+                if TIME_TOKEN.match(t)
+                else ("year", "whatyear")
+                if YEAR_TOKEN.match(t)
+                else ()
+            )
+        }
+        if implicit:  # "at what score ..." is answered by "at 6-5"
+            answer_vocab = answer_vocab | implicit
         vocab.update(answer_vocab)
         short = [t for a in fact.accept for t in self._read(a, lexicon)]
         entry = _Entry(
@@ -336,6 +455,8 @@ class FactIndex:
         scope.live += 1
         scope.version += 1
         self._live += 1
+        if refresh:
+            self._refresh(entry)  # its key terms now, so that no question pays for reading them
 
     def remove(self, key: tuple[int, str]) -> Fact | None:
         """Remove a fact by (scope, id); returns it, or None if it was not indexed."""
@@ -383,21 +504,33 @@ class FactIndex:
             return not (guild_id and fact.id in self._hidden.get(guild_id, ()))
         return fact.scope == guild_id
 
-    def _refresh(self, entry: _Entry, view: _View) -> None:
-        """(Re)read an entry's key terms with its scope's current lexicon."""
+    def _lexicon_of(self, entry: _Entry, view: _View | None = None) -> Lexicon:
+        """The lexicon a fact's key terms are read with: its scope's (with the bundled one)."""
         if entry.fact.scope == GLOBAL_SCOPE:
-            base = view.scopes[0]
-            lex_key, lexicon = (base.lex_version, -1), base.lexicon
-        else:
-            lex_key, lexicon = view.lex_key, view.lexicon
-        if entry.lex_key == lex_key:
+            return self._scope(GLOBAL_SCOPE).lexicon
+        if view is not None and len(view.scopes) > 1:
+            return view.lexicon
+        return self._view(entry.fact.scope).lexicon
+
+    def _refresh_phrasings(self, entry: _Entry, view: _View | None) -> None:
+        if not entry.phrasings_stale:
             return
-        fact = entry.fact
+        lexicon = self._lexicon_of(entry, view)
         for ph in entry.phrasings:
             content = ph.content
+            if ph.factor < 1.0:
+                continue
             ph.keys = term_keys(
                 lexicon.anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
             )
+        entry.phrasings_stale = False
+
+    def _refresh(self, entry: _Entry, view: _View | None = None) -> None:
+        """(Re)read an entry's key terms with its scope's current lexicon."""
+        if not entry.stale:
+            return
+        lexicon = self._lexicon_of(entry, view)
+        fact = entry.fact
         anchors = dict(lexicon.anchors_of(entry.vocab))
         if fact.sex in {"men", "women"}:
             anchors["sex"] = frozenset({fact.sex})
@@ -412,18 +545,27 @@ class FactIndex:
             anchors["measure"] = anchors.get("measure", frozenset()) | {"racetime"}
         entry.anchors = anchors
         answer = lexicon.anchors_of(entry.answer_vocab, imply_sex=False)
-        kinds: set[str] = {k for k in ("person", "nation", "medal", "event") if k in answer}
+        kinds: set[str] = {"text"}  # any sentence can give a reason or a quote
+        kinds.update(k for k in ("person", "nation", "medal", "event") if k in answer)
         if any(TIME_TOKEN.match(t) for t in entry.answer_vocab):
             kinds.add("time")
         if any(t[0].isdigit() and not ORDINAL_TOKEN.match(t) for t in entry.answer_vocab):
             kinds.add("number")
         if "rank" in answer:
             kinds.add("ordinal")
+        if "date" in answer or any(
+            YEAR_TOKEN.match(t) or TIME_TOKEN.match(t) for t in entry.answer_vocab
+        ):
+            kinds.add("date")
         entry.answer_kinds = frozenset(kinds)
+        entry.topic = term_keys({k: v for k, v in anchors.items() if k in {"person", "event"}}, ())
+        entry.answer_people = lexicon.anchors_of(
+            [t for a in fact.accept for t in self._read(a, lexicon)], imply_sex=False
+        ).get("person", frozenset())
         entry.subjects = lexicon.anchors_of(
             self._read(fact.question, lexicon), imply_sex=False
         ).get("person", frozenset())
-        entry.lex_key = lex_key
+        entry.stale = False
 
     # --- matching ---------------------------------------------------------------------------
     @staticmethod
@@ -459,19 +601,61 @@ class FactIndex:
             pool = [w for w in pool if len(w) == len(token) + 1 and view.is_name(w)]
         for suffix in INFLECTIONS:
             stem = token[: -len(suffix)]
-            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH and view.known(stem):
-                return stem
+            if token.endswith(suffix) and len(stem) >= MIN_TYPO_LENGTH - 1:
+                for form in (stem, stem + "e"):  # "overtaken" -> "overtake", "hoping" -> "hope"
+                    if len(form) >= MIN_TYPO_LENGTH and view.known(form):
+                        return form
+        for suffix in ("ed", "d", "s", "ing", "er"):  # "play" -> "played"
+            if view.known(token + suffix):
+                return token + suffix
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
         if hit is None and len(token) >= 6:  # a typo in the first letter
             second = [w for w in view.head(token[1]) if len(w) > 1]
             hit = process.extractOne(token, second, scorer=OSA.distance, score_cutoff=limit)
         return hit[0] if hit is not None else token
 
+    @classmethod
+    def _correct_words(cls, view: _View, text: str) -> str:
+        """Correct typos of the language's own words ("mnay", "glods") before phrases merge."""
+        raw = words(text)
+        changed = False
+        for i, w in enumerate(raw):
+            if len(w) < MIN_TYPO_LENGTH or not w.isalpha() or w in LANGUAGE_WORDS:
+                continue
+            token = tokens(w)[0] if tokens(w) else w
+            if view.known(token) or view.quoted(token) or token in CONCEPTS:
+                continue
+            if cls._correct(view, token) != token:
+                continue  # a word of the facts it is a typo of: corrected as a token
+            pool = _LANGUAGE_BY_HEAD.get(w[0], ())
+            hit = process.extractOne(w, pool, scorer=OSA.distance, score_cutoff=1)
+            if hit is None and len(w) >= 5:  # "glods": the first two letters swapped
+                pool = _LANGUAGE_BY_HEAD.get(w[1], ())
+                hit = process.extractOne(w, pool, scorer=OSA.distance, score_cutoff=1)
+            if hit is not None:
+                raw[i] = hit[0]
+                changed = True
+        return " ".join(raw) if changed else text
+
+    @staticmethod
+    def _quote_bonus(quoted: str, fact: Fact) -> float:
+        best = max(
+            fuzz.partial_ratio(quoted, fold(text)) if len(text) >= len(quoted) else 0.0
+            for text in (fact.quote or "", fact.answer)
+        )
+        if best < QUOTED_MIN_RATIO:
+            return 0.0
+        return QUOTED_BONUS * (best - QUOTED_MIN_RATIO) / (100.0 - QUOTED_MIN_RATIO)
+
     def _weighter(self, view: _View) -> Callable[[str], float]:
         lexicon = view.lexicon
 
         def weight(token: str) -> float:
             w = self._idf(view, token)
+            if (
+                token in lexicon.places or token in lexicon.default_years
+            ) and token not in lexicon.names:
+                return w * PLACE_WEIGHT
             return w * ANCHOR_WEIGHT if lexicon.is_key(token) else w
 
         return weight
@@ -481,8 +665,12 @@ class FactIndex:
         text = question[:MAX_QUERY_CHARS]
         if text.lstrip().startswith(COMMAND_PREFIXES):  # a command for some bot, not a question
             return MatchResult(question, Outcome.DECLINE)
+        text = _MENTION.sub(" ", text)  # "@TriviaBot ..." and "<@1234> ..." address the bot
+        if text.lstrip().startswith(COMMAND_PREFIXES):
+            return MatchResult(question, Outcome.DECLINE)
         view = self._view(guild_id)
         live = view.live
+        text = self._correct_words(view, text)
         toks = tuple(self._correct(view, t) for t in view.lexicon.apply(tokens(text)))
         content = list(dict.fromkeys(content_tokens(toks)))
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
@@ -496,6 +684,13 @@ class FactIndex:
             unknown=sum(
                 1 for t in content if not (view.known(t) or view.quoted(t) or t in CONCEPTS)
             ),
+            yes_no=bool(toks) and toks[0] in YES_NO_WORDS,
+            scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
+        )
+        query.specific = frozenset(
+            t
+            for t in content
+            if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live) and t not in view.lexicon.places
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
@@ -506,17 +701,29 @@ class FactIndex:
             if not self._visible(entry.fact, guild_id):
                 continue
             self._refresh(entry, view)
-            recall = sum(map(weight, query.token_set & entry.vocab)) / query.total
+            matched = self._matched(entry, query)
+            recall = sum(map(weight, matched)) / query.total
             penalty = self._penalties(entry, query)
+            # A telling word of the question that other facts here use, and this one doesn't,
+            # points at those facts ("novak's coach" is not "novak").
+            penalty += UNMATCHED_WORD_PENALTY * sum(1 for t in query.specific if t not in matched)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
                 bounded.append((bound, recall, penalty, entry))
+        quoted = _quoted_span(text)
+        if quoted:  # "who said 'it's now or never'?": the words quoted pick the fact
+            bounded = [
+                (bound + bonus, recall, penalty - bonus, entry)
+                for bound, recall, penalty, entry in bounded
+                for bonus in (self._quote_bonus(quoted, entry.fact),)
+            ]
         bounded.sort(key=lambda b: b[0], reverse=True)
         scored: list[Candidate] = []
         for bound, recall, penalty, entry in bounded:
             if len(scored) >= MAX_SUGGESTIONS and bound <= scored[MAX_SUGGESTIONS - 1].score:
                 break
+            self._refresh_phrasings(entry, view)
             scored.append(self._score(entry, query, recall, penalty, view))
             scored.sort(key=lambda c: c.score, reverse=True)
         # One common word ("race?", "gold") cannot pick a fact out; one rare word ("awang") can.
@@ -561,7 +768,7 @@ class FactIndex:
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        answered = query.token_set & entry.answer_vocab
+        answered = (query.token_set & entry.answer_vocab) | self._named(entry, query)
         answered_weight = sum(map(w, answered))
         best_p = 0.0
         best_phrasing = entry.phrasings[0]
@@ -575,7 +782,7 @@ class FactIndex:
             precision = sum(map(w, shared)) / ph.weight
             similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
             unmatched = len(ph.keys - query.keys)
-            combined = (
+            combined = ph.factor * (
                 W_RECALL * recall_here
                 + W_PRECISION * precision
                 + W_FUZZ * similarity
@@ -584,6 +791,19 @@ class FactIndex:
             if combined > best_p:
                 best_p, best_phrasing = combined, ph
         return Candidate(entry.fact, round(100.0 * best_p - penalty, 2), best_phrasing.text)
+
+    @staticmethod
+    def _named(entry: _Entry, query: _Query) -> frozenset[str]:
+        """Words of the question that name a person the fact names ("felix" of "Felix Braun"
+        when the fact only says "Braun")."""
+        if not query.name_people:
+            return frozenset()
+        people = entry.anchors.get("person", frozenset())
+        return frozenset(t for t, ps in query.name_people.items() if ps & people)
+
+    @classmethod
+    def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
+        return (query.token_set & entry.vocab) | cls._named(entry, query)
 
     @staticmethod
     def _penalties(entry: _Entry, query: _Query) -> float:
@@ -598,6 +818,8 @@ class FactIndex:
         )
         penalty = 0.0
         for cls, q_values in q_anchors.items():
+            if cls == "compare" and qtype is not QType.COUNT:
+                continue  # "more than a second?" compares; only "how many more" counts one
             f_values = entry.anchors.get(cls, frozenset())
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
@@ -613,16 +835,29 @@ class FactIndex:
             if cls == "negation":
                 continue
             if not q_values & f_values:
+                if query.yes_no and cls in ANSWERED_BY_NO:
+                    continue  # "is Ferrante Spanish?" is answered "no, Italian" by this fact
                 penalty += CONFLICT_PENALTY
             elif q_values - f_values:
                 penalty += PARTIAL_ANCHOR_PENALTY
         if asks_for_subject:
             return penalty
-        if entry.subjects and not q_people & entry.subjects:
+        if entry.fact.scope != query.scope and entry.topic and not entry.topic & query.keys:
+            # A bundled fact asked in a server with facts of its own, naming none of its
+            # people or events: "who got 3rd in the women's?" there is about that server's sport.
+            penalty += FOREIGN_TOPIC_PENALTY
+        if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
             penalty += SUBJECT_MISSING_PENALTY
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None:
-            if entry.fact.kind == "text" and "text" not in wanted:
+            if (
+                qtype is QType.DATE
+                and entry.fact.kind != "time"
+                and "date" not in entry.answer_kinds
+            ):
+                # "When did they get married?" is not answered by "they are married".
+                penalty += KIND_MISMATCH_PENALTY
+            elif entry.fact.kind == "text" and "text" not in wanted:
                 penalty += (
                     TEXT_KIND_MILD_PENALTY
                     if qtype in {QType.EVENT, QType.DATE}
@@ -646,6 +881,6 @@ class FactIndex:
             and best.score >= ANSWER_THRESHOLD
             and (best.score - runner_up >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE)
         ):
-            return MatchResult(question, Outcome.ANSWER, (best,))
+            return MatchResult(question, Outcome.ANSWER, (best,), runner_up)
         suggestions = tuple(c for c in scored[:MAX_SUGGESTIONS] if c.score >= SUGGEST_THRESHOLD)
-        return MatchResult(question, Outcome.SUGGEST, suggestions)
+        return MatchResult(question, Outcome.SUGGEST, suggestions, runner_up)

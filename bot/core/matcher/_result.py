@@ -21,6 +21,8 @@ class Candidate:
     fact: Fact
     score: float
     phrasing: str
+    why: str = ""
+    """For a near-duplicate warning: what a new question shares with this fact, in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class MatchResult:
     question: str
     outcome: Outcome
     candidates: tuple[Candidate, ...] = ()
+    runner_up: float = 0.0
+    """The best other fact's score: how clear the lead of the first candidate was."""
 
     @property
     def best(self) -> Candidate | None:
@@ -39,6 +43,11 @@ class MatchResult:
     def fact(self) -> Fact | None:
         """The fact answered, when the outcome is ANSWER."""
         return self.candidates[0].fact if self.outcome is Outcome.ANSWER else None
+
+    @property
+    def margin(self) -> float:
+        """The first candidate's lead over the best other fact."""
+        return self.score - self.runner_up if self.candidates else 0.0
 
     @property
     def score(self) -> float:

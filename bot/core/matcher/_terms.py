@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import ChainMap, Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -69,11 +69,21 @@ YEAR_TOKEN = re.compile(r"^(19|20)\d\d$")
 TIME_TOKEN = re.compile(r"^\d{1,2}:\d\d")
 SCORE_TOKEN = re.compile(r"^\d{1,2}-\d{1,2}$")
 NO_KEYS: frozenset[str] = frozenset()
+ALL = "\x00all"
+"""In `Lexicon.learned`: a change that may touch every fact of the scope."""
 _PERSON_WORDS = {"rider", "men", "women", "person", "athlete"}
+QUESTION_WORDS = frozenset(
+    {"who", "whom", "whose", "what", "which", "when", "where", "why", "how", "howmany"}
+)
 
 
 def question_type(toks: tuple[str, ...]) -> QType:
     """Read what a question asks for from its (normalised) tokens."""
+    # Chatter before the question ("hey bot quick one, who won ...") does not change what it asks.
+    for i, t in enumerate(toks[:8]):
+        if t in QUESTION_WORDS:
+            toks = toks[i:]
+            break
     text = " " + " ".join(toks) + " "
     first = toks[0] if toks else ""
     if " howmany " in text or (" age " in text and first in {"what", "age", "how"}):
@@ -275,6 +285,8 @@ class Lexicon:
     """words of the places' and events' names ("Lakeside City Marathon"): never a person"""
     event_sexes: dict[str, set[str]] = field(default_factory=dict)
     longest: int = 1
+    learned: set[str] = field(default_factory=set)
+    """Tokens whose meaning changed since the owner last looked (ALL: every token)."""
 
     # --- building ------------------------------------------------------------------------
     def add_person(self, toks: Sequence[str], sex: str | None = None) -> str | None:
@@ -289,17 +301,26 @@ class Lexicon:
             if known:  # a surname of someone already known
                 person = next(iter(known)) if len(known) == 1 else None
                 if person and sex:
-                    self.person_sex.setdefault(person, Counter())[sex] += 1
+                    self._vote(person, sex)
                 return person
         person = sys.intern(" ".join(toks))
         for t in toks:
             people = self.names.setdefault(t, set())
-            if len(toks) > 1:
-                people.discard(t)  # "ferrante" alone was "luca ferrante" all along
-            people.add(person)
+            if person not in people:
+                if len(toks) > 1:
+                    people.discard(t)  # "ferrante" alone was "luca ferrante" all along
+                people.add(person)
+                self.learned.add(t)
         if sex:
-            self.person_sex.setdefault(person, Counter())[sex] += 1
+            self._vote(person, sex)
         return person
+
+    def _vote(self, person: str, sex: str) -> None:
+        votes = self.person_sex.setdefault(person, Counter())
+        before = self.sex_of(person)
+        votes[sex] += 1
+        if self.sex_of(person) != before:
+            self.learned.update(person.split())
 
     def add_alias(self, form_toks: Sequence[str], token: str) -> None:
         """Read a form of a term as the term's one token (a multi-word event, an abbreviation)."""
@@ -344,6 +365,11 @@ class Lexicon:
 
     def add_fact(self, fact: Fact) -> None:
         """Learn a fact's people (and their sex) and events from its own text."""
+        if fact.source is not None:  # "the 2025 Harbour Open" in a report of 2025 says little
+            year = str(fact.source.date.year)
+            if year not in self.default_years:
+                self.default_years.add(year)
+                self.learned.add(ALL)
         sex = fact_sex(fact)
         subjects: list[tuple[str, ...]] = [_name_tokens(a) for a in fact.about]
         if fact.kind == "person":
@@ -357,6 +383,7 @@ class Lexicon:
         texts = (fact.answer, *fact.all_questions, fact.quote or "")
         for text in texts:
             for place in capitalised_names(text, places=True):
+                self.learned.update(t for t in place if t not in self.places)
                 self.places.update(place)
         for text in texts:
             for name in capitalised_names(text):
@@ -370,28 +397,25 @@ class Lexicon:
                 if a in SEX_TOKENS and _may_be_event(b):
                     sexes = self.event_sexes.setdefault(b, set())
                     sexes.add(a)
-                    if len(sexes) > 1:
-                        self.events.setdefault(b, b)
+                    if len(sexes) > 1 and b not in self.events:
+                        self.events[b] = b
+                        self.learned.add(b)
 
     def merged(self, other: Lexicon) -> Lexicon:
-        """This lexicon with another's terms added (a server's over the bundled ones)."""
-        out = Lexicon(
-            names={k: set(v) for k, v in self.names.items()},
-            person_sex={k: Counter(v) for k, v in self.person_sex.items()},
-            events={**self.events, **other.events},
-            phrases={**self.phrases, **other.phrases},
-            aliases={**self.aliases, **other.aliases},
-            years={**self.years, **other.years},
+        """This lexicon with another's terms layered over it (a server's over the bundled
+        ones): a view, built in constant time, that reads both."""
+        return Lexicon(
+            names=_UnionMap(other.names, self.names),  # type: ignore[arg-type]
+            person_sex=ChainMap(other.person_sex, self.person_sex),  # type: ignore[arg-type]
+            events=ChainMap(other.events, self.events),  # type: ignore[arg-type]
+            phrases=ChainMap(other.phrases, self.phrases),  # type: ignore[arg-type]
+            aliases=ChainMap(other.aliases, self.aliases),  # type: ignore[arg-type]
+            years=ChainMap(other.years, self.years),  # type: ignore[arg-type]
             default_years=self.default_years | other.default_years,
-            groups={**self.groups, **other.groups},
-            places=self.places | other.places,
+            groups=ChainMap(other.groups, self.groups),  # type: ignore[arg-type]
+            places=_UnionSet(other.places, self.places),  # type: ignore[arg-type]
             longest=max(self.longest, other.longest),
         )
-        for k, v in other.names.items():
-            out.names.setdefault(k, set()).update(v)
-        for k, c in other.person_sex.items():
-            out.person_sex.setdefault(k, Counter()).update(c)
-        return out
 
     # --- reading ---------------------------------------------------------------------------
     def apply(self, toks: Sequence[str]) -> list[str]:
@@ -465,12 +489,47 @@ class Lexicon:
             else:
                 last = None
         if people:
-            found["person"] = set().union(*people)
+            # A shared surname beside one unambiguous full name elsewhere in the text is that person.
+            sure = {p for ps in people if len(ps) == 1 for p in ps}
+            resolved = [ps & sure if len(ps) > 1 and ps & sure else ps for ps in people]
+            found["person"] = set().union(*resolved)
         if imply_sex and "sex" not in found and people:
             implied = {s for p in found["person"] if (s := self.sex_of(p))}
             if implied:
                 found["sex"] = implied
         return {k: frozenset(v) for k, v in found.items()}
+
+
+class _UnionMap(Mapping[str, set[str]]):
+    """Two name tables read as one: a name in both means everyone either table gives it."""
+
+    def __init__(self, first: dict[str, set[str]], second: dict[str, set[str]]) -> None:
+        self._maps = (first, second)
+
+    def __getitem__(self, key: str) -> set[str]:
+        a, b = self._maps[0].get(key), self._maps[1].get(key)
+        if a is None and b is None:
+            raise KeyError(key)
+        return (a or set()) | (b or set())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._maps[0] or key in self._maps[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(set(self._maps[0]) | set(self._maps[1]))
+
+    def __len__(self) -> int:
+        return len(set(self._maps[0]) | set(self._maps[1]))
+
+
+class _UnionSet:
+    """Two sets read as one, for membership."""
+
+    def __init__(self, first: set[str], second: set[str]) -> None:
+        self._sets = (first, second)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._sets[0] or item in self._sets[1]
 
 
 def _may_be_event(token: str) -> bool:

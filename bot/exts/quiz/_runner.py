@@ -19,7 +19,9 @@ import discord
 
 from bot.core import quiz as core
 from bot.db import quiz as store
+from bot.db.engine import PendingWrites
 from bot.exts._render import NO_MENTIONS
+from bot.exts.errors import guarded_task
 
 from ._buttons import CLOSED, ChoiceButton, question_view
 from ._embeds import question_embed, reveal_embed, standings_embed
@@ -41,6 +43,12 @@ ALREADY_ANSWERED = "You already answered this question."
 WRONG = "Not quite — the answer is revealed when the timer ends."
 NOT_AN_OPTION = "That isn't one of this question's options."
 FAILED = "The quiz stopped because of an error on my side. Scores so far were kept."
+NOT_SAVED = (
+    "The score database was not reachable, so this game's scores could not be saved. "
+    "I'll keep trying for a few minutes."
+)
+SAVE_RETRY_SECONDS = 300.0
+"""How long a finished game's unsaved scores are retried in the background."""
 
 
 def utcnow() -> dt.datetime:
@@ -63,6 +71,7 @@ class Game:
     task: asyncio.Task[None] | None = None
     players: set[int] = field(default_factory=set)  # everyone who answered, right or wrong
     names: dict[int, str] = field(default_factory=dict)  # display names, as they answered
+    writes: PendingWrites | None = None  # score writes waiting for the database
 
     @property
     def channel_id(self) -> int:
@@ -145,18 +154,30 @@ class GameRunner:
 
     # --- the game loop -------------------------------------------------------------------
 
+    def _writes(self, game: Game) -> PendingWrites:
+        if game.writes is None:
+            game.writes = PendingWrites(self.bot.app.engine)
+        return game.writes
+
     async def record(self, game: Game, result: core.QuestionResult) -> None:
+        """Save a question's points; while the database is down they are kept and the game
+        goes on in memory."""
         names = {u: game.names[u] for u in result.points_by_user if u in game.names}
-        async with self.bot.app.sessions.begin() as session:
-            await store.record_question(
-                session,
-                game.guild_id,
-                result.points_by_user,
-                result.correct_by_user,
-                names=names,
-                best_streaks=result.best_streak_by_user,
-                at=self.wall_clock(),
-            )
+        at = self.wall_clock()
+
+        async def write() -> None:
+            async with self.bot.app.sessions.begin() as session:
+                await store.record_question(
+                    session,
+                    game.guild_id,
+                    result.points_by_user,
+                    result.correct_by_user,
+                    names=names,
+                    best_streaks=result.best_streak_by_user,
+                    at=at,
+                )
+
+        await self._writes(game).run(write)
 
     async def _wait(self, game: Game, until: float) -> bool:
         """Sleep until a time on the game clock; True if the question closed early."""
@@ -199,8 +220,13 @@ class GameRunner:
             game.message = await game.channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
         live = asyncio.create_task(self._live_count(game, q), name=f"quiz-count-{game.id}")
         try:
-            async with self.bot.app.sessions.begin() as db:
-                await store.set_game_message(db, game.id, game.message.id)
+            message_id = game.message.id
+
+            async def remember_message() -> None:
+                async with self.bot.app.sessions.begin() as db:
+                    await store.set_game_message(db, game.id, message_id)
+
+            await self._writes(game).run(remember_message)
             if (
                 session.mode == "typed"
                 and not await self._wait(game, q.hint_at)
@@ -251,9 +277,19 @@ class GameRunner:
                 await self.close_buttons(game)
             with contextlib.suppress(discord.HTTPException):
                 await game.channel.send(FAILED, allowed_mentions=NO_MENTIONS)
-            try:
+
+            async def mark_failed() -> None:
                 async with self.bot.app.sessions.begin() as db:
                     await store.finish_game(db, game.id, "failed")
+
+            # Kept and retried while the database is down: a game left "running" would be
+            # announced again as interrupted after the next restart.
+            writes = self._writes(game)
+            try:
+                if not await writes.run(mark_failed):
+                    guarded_task(
+                        writes.flush_within(SAVE_RETRY_SECONDS), name=f"quiz-fail-{game.id}"
+                    )
             except Exception:
                 log.exception("could not mark quiz game %s as failed", game.id)
 
@@ -272,10 +308,18 @@ class GameRunner:
         self.forget(game)
         players = sorted(game.players | {s.user_id for s in summary.standings})
         winner = summary.winner.user_id if summary.winner else None
-        async with self.bot.app.sessions.begin() as session:
-            await store.record_game(session, game.guild_id, players, winner)
-            await store.finish_game(session, game.id, summary.reason)
-        return standings_embed(summary, game.names)
+
+        async def write() -> None:
+            async with self.bot.app.sessions.begin() as session:
+                await store.record_game(session, game.guild_id, players, winner)
+                await store.finish_game(session, game.id, summary.reason)
+
+        embed = standings_embed(summary, game.names)
+        writes = self._writes(game)
+        if not await writes.run(write):
+            embed.add_field(name="Not saved", value=NOT_SAVED, inline=False)
+            guarded_task(writes.flush_within(SAVE_RETRY_SECONDS), name=f"quiz-save-{game.id}")
+        return embed
 
     async def stop_all(self) -> None:
         """Cancel every game's task (on unload); the games stay "running" in the database
