@@ -162,7 +162,9 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
                 continue
             if message_id is not None:
                 try:
-                    await channel.get_partial_message(message_id).edit(view=None)
+                    await channel.get_partial_message(message_id).edit(
+                        view=None, allowed_mentions=NO_MENTIONS
+                    )
                 except discord.HTTPException:
                     # Its buttons stay, and a click on one gets "This question is closed."
                     log.warning("could not remove the buttons of quiz message %s", message_id)

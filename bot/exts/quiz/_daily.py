@@ -52,6 +52,7 @@ class DailyRunner:
         self.wall_clock = wall_clock
         self._closers: dict[int, asyncio.Task[None]] = {}
         self._lock = asyncio.Lock()
+        self.ticks = 0  # checks completed, for whoever waits for the first one
 
     async def run(self) -> None:
         """Check the schedules now and every TICK_SECONDS."""
@@ -103,6 +104,7 @@ class DailyRunner:
                         self._close_later(round_id, _aware(closes_at)),
                         name=f"daily-close-{round_id}",
                     )
+            self.ticks += 1
 
     async def _post(
         self,
@@ -199,7 +201,8 @@ class DailyRunner:
         if message_id is not None:
             with contextlib.suppress(discord.HTTPException):
                 await channel.get_partial_message(message_id).edit(
-                    view=daily_view(round_id, options, correct, reveal=True)
+                    view=daily_view(round_id, options, correct, reveal=True),
+                    allowed_mentions=NO_MENTIONS,  # a partial message has no client default
                 )
         embed = daily_result_embed(options[correct], fact.answer if fact else None, summary)
         with contextlib.suppress(discord.HTTPException):
