@@ -414,6 +414,7 @@ class PendingWrites:
         self._monitor = outage_monitor(engine)
         self._kept: list[Callable[[], Awaitable[None]]] = []
         self._last_try = 0.0
+        self._lock = asyncio.Lock()  # one flush at a time: each kept write runs once
         self.dropped = 0
 
     @property
@@ -429,23 +430,29 @@ class PendingWrites:
 
     async def flush(self, *, force: bool = False) -> bool:
         """Retry the kept writes in order; True once none is left."""
-        now = time.monotonic()
-        if self._kept and not force and self._monitor.down and now - self._last_try < RETRY_EVERY:
-            return False  # known down and tried a moment ago: don't make the caller wait
-        self._last_try = now
-        while self._kept:
-            try:
-                await self._kept[0]()
-            except Exception as error:
-                if not is_unavailable(error):
-                    self._kept.pop(0)
-                    raise
-                if len(self._kept) > MAX_KEPT_WRITES:
-                    self._kept.pop(0)
-                    self.dropped += 1
-                return False
-            self._kept.pop(0)
-        return self.dropped == 0
+        async with self._lock:
+            now = time.monotonic()
+            if (
+                self._kept
+                and not force
+                and self._monitor.down
+                and now - self._last_try < RETRY_EVERY
+            ):
+                return False  # known down and tried a moment ago: don't make the caller wait
+            self._last_try = now
+            while self._kept:
+                try:
+                    await self._kept[0]()
+                except Exception as error:
+                    if not is_unavailable(error):
+                        self._kept.pop(0)
+                        raise
+                    if len(self._kept) > MAX_KEPT_WRITES:
+                        self._kept.pop(0)
+                        self.dropped += 1
+                    return False
+                self._kept.pop(0)
+            return self.dropped == 0
 
     async def flush_within(self, seconds: float) -> bool:
         """Keep retrying for up to `seconds`; True if everything was saved."""

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.cleaning import escape_quoted
 from bot.core.facts import Fact
 from bot.core.matcher import MatchResult
 from bot.core.policy import (
@@ -29,6 +30,7 @@ from bot.core.policy import (
     decide_reply,
 )
 from bot.db import guilds as guild_store
+from bot.db.engine import is_unavailable
 from bot.exts._render import (
     BUTTON_LABEL_LIMIT,
     SOMETHING_WENT_WRONG,
@@ -151,7 +153,13 @@ class AskCog(commands.Cog):
     async def _limit(self, guild_id: int | None) -> AskLimit:
         if guild_id is None:
             return self.config.default_limit
-        return (await self.config.get(guild_id)).ask_limit
+        try:
+            return (await self.config.get(guild_id)).ask_limit
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            # Answers come from memory: a database outage must not silence them.
+            return self.config.default_limit
 
     async def decide(
         self, text: str, where: Where, *, user_id: int, guild_id: int | None, channel_id: int
@@ -171,9 +179,15 @@ class AskCog(commands.Cog):
         """Whether this is the member's first question in this server (never in DMs)."""
         if guild_id is None or (guild_id, user_id) in self._known_askers:
             return False
+        try:
+            async with self.bot.app.sessions.begin() as session:
+                first = await guild_store.remember_asker(session, guild_id, user_id)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            return False  # no tip during an outage; asked again next time
         self._known_askers.add((guild_id, user_id))
-        async with self.bot.app.sessions.begin() as session:
-            return await guild_store.remember_asker(session, guild_id, user_id)
+        return first
 
     # --- /ask ---------------------------------------------------------------------------------
     @app_commands.command(name="ask", description="Ask a question about the Kennys at Tokyo 2020")
@@ -205,7 +219,7 @@ class AskCog(commands.Cog):
             return
         if reply.action is Action.ANSWER and reply.fact is not None:
             await send(
-                content=f"**Q:** {clip(discord.utils.escape_markdown(question), 300)}",
+                content=f"**Q:** {clip(escape_quoted(discord.utils.escape_markdown(question)), 300)}",
                 embed=answer_embed(reply.fact),
             )
         else:

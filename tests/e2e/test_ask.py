@@ -362,6 +362,17 @@ async def test_mentions_in_questions_never_ping_anyone(world: World) -> None:
     assert_nobody_pinged(fake)
 
 
+async def test_a_quoted_question_shows_mentions_as_typed_not_as_mentions(world: World) -> None:
+    question = f"did {world.bob.mention} see who won keirin bronze? @here"
+    ix = await world.fake.slash(
+        world.guild, world.channel, world.alice, "ask", {"question": question}
+    )
+    content = (await ix.response())["data"]["content"]
+    assert world.bob.mention not in content and "@here" not in content
+    assert str(world.bob.id) in content and "here" in content  # still readable
+    assert answered((await ix.response())["data"]) == "keirin-bronze"
+
+
 async def test_mentions_around_a_question_do_not_change_the_answer(world: World) -> None:
     role, bob = world.mod_role.mention, world.bob.mention
     reply = await ask_by_mention(world, world.channel, world.alice, f"{bob} {role} {ANSWERABLE}")

@@ -238,6 +238,16 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     locale: str = "en-US"
+    command_access: dict[str, set[int]] = field(default_factory=dict)
+    """Top-level command name -> user and role ids an admin let use it whatever its
+    ``default_member_permissions`` (Server Settings -> Integrations)."""
+
+    def may_use_command(self, name: str, user_id: int) -> bool:
+        """Whether Integrations settings let this member use a command despite its defaults."""
+        allowed = self.command_access.get(name, set())
+        member = self.members.get(user_id)
+        roles = [self.id, *(member.roles if member else ())]  # @everyone's id is the guild's
+        return user_id in allowed or any(r in allowed for r in roles)
 
     @property
     def everyone(self) -> Role:

@@ -164,7 +164,8 @@ class FakeDiscord:
     GUILD_CREATE if the bot identified with the GUILD_MEMBERS intent; message events are gated by
     the (DIRECT_)MESSAGES intents; without MESSAGE_CONTENT, guild messages that don't mention the
     bot reach it with empty content; commands with ``default_member_permissions``/``contexts`` the
-    user doesn't satisfy cannot be invoked (PermissionError/LookupError from ``slash``).
+    user doesn't satisfy cannot be invoked (PermissionError/LookupError from ``slash``), unless
+    an admin allowed the member or one of their roles in Integrations (``allow_command``).
     """
 
     def __init__(
@@ -287,6 +288,11 @@ class FakeDiscord:
         for sess in self._live_sessions(Intent.GUILDS):
             sess.dispatch("GUILD_CREATE", self._guild_create_payload(guild, sess.intents))
         return guild
+
+    def allow_command(self, guild: Guild, name: str, who: User | Role) -> None:
+        """What an admin does under Server Settings -> Integrations: let a member or a role use
+        a command whose ``default_member_permissions`` they lack (the bot still checks)."""
+        guild.command_access.setdefault(name, set()).add(who.id)
 
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         role = self._new_role(guild, name, permissions)
@@ -1029,7 +1035,12 @@ class FakeDiscord:
             raise LookupError(f"/{path[0]} is not available in DMs")
         perms = guild.permissions_of(user.id) if guild else Perm.EVERYONE_DEFAULT
         required = cmd.get("default_member_permissions")
-        if guild and required is not None and perms & int(required) != int(required):
+        if (
+            guild
+            and required is not None
+            and perms & int(required) != int(required)
+            and not guild.may_use_command(path[0], user.id)
+        ):
             raise PermissionError(f"{user.name} lacks permissions {required} for /{path[0]}")
         resolved: JSON = {}
         opts = self._build_options(

@@ -29,7 +29,10 @@ def _database_down(*_args: object, **_kwargs: object) -> object:
 async def test_the_database_failing_inside_the_moderator_check_gets_a_reply(
     world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(guild_store, "moderator_role", _database_down)
+    monkeypatch.setattr(guild_store, "guild_settings", _database_down)
+    world.bot.guild_config.invalidate()  # the check reads the settings again
+    # An admin let every member see /fact (Integrations); the bot's own check still runs.
+    world.fake.allow_command(world.guild, "fact", world.guild.everyone)
     ix = await world.fake.slash(
         world.guild, world.channel, world.alice, "fact add", {"question": "Who won?", "answer": "x"}
     )
@@ -44,7 +47,10 @@ async def test_a_bug_inside_a_check_gets_a_reply_and_one_traceback(
     def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(guild_store, "moderator_role", broken)
+    monkeypatch.setattr(guild_store, "guild_settings", broken)
+    world.bot.guild_config.invalidate()
+    # An admin let every member see /fact (Integrations); the bot's own check still runs.
+    world.fake.allow_command(world.guild, "fact", world.guild.everyone)
     ix = await world.fake.slash(
         world.guild, world.channel, world.alice, "fact add", {"question": "Who won?", "answer": "x"}
     )
@@ -56,7 +62,9 @@ async def test_a_bug_inside_a_check_gets_a_reply_and_one_traceback(
 async def test_an_autocomplete_that_fails_offers_no_choices(
     world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(guild_store, "moderator_role", _database_down)
+    monkeypatch.setattr(guild_store, "guild_settings", _database_down)
+    world.bot.guild_config.invalidate()  # the check reads the settings again
+    world.fake.allow_command(world.guild, "fact", world.guild.everyone)
     choices = await world.fake.autocomplete(
         world.guild, world.channel, world.alice, "fact edit", {"id": "jason"}, "id"
     )

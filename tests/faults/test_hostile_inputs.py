@@ -235,7 +235,7 @@ async def test_hostile_text_end_to_end(
         commands: list[tuple[str, Any, dict[str, Any]]] = [
             ("ask", world.alice, {"question": option[:300]}),
             ("fact add", world.mod, {"question": option, "answer": option, "tags": option}),
-            ("fact suggest", world.bob, {"question": option, "answer": option}),
+            ("suggest", world.bob, {"question": option, "answer": option}),
             ("fact list", world.mod, {"search": option}),
         ]
         for name, user, options in commands:

@@ -18,6 +18,7 @@ import discord
 
 from bot.core import quiz as core
 from bot.db import quiz as store
+from bot.db.engine import is_unavailable
 from bot.exts._render import NO_MENTIONS
 
 from ._buttons import CLOSED, DailyButton, daily_view
@@ -62,8 +63,11 @@ class DailyRunner:
                 await self.tick()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("the daily quiz check failed; trying again later")
+            except Exception as error:
+                if is_unavailable(error):  # the outage itself is logged once by the engine
+                    log.warning("the daily quiz check waits for the database")
+                else:
+                    log.exception("the daily quiz check failed; trying again later")
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 # A cancel that arrived inside the database driver can be swallowed there;
