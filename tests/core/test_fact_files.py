@@ -14,7 +14,7 @@ MAX_BUNDLED_ANSWER = 300  # a reply longer than this reads like a dump of the ar
 
 
 def _norm(text: str) -> str:
-    text = text.translate(str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'}))
+    text = text.translate({ord("‘"): "'", ord("’"): "'", ord("“"): '"', ord("”"): '"'})
     return re.sub(r"\s+", " ", text).strip().lower()
 
 

@@ -18,8 +18,8 @@ UTC = dt.UTC
 LONDON = DailySchedule(dt.time(9, 0), "Europe/London", 60)
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -398,7 +398,7 @@ def test_free_text_without_a_choosable_kind_is_not_quizzed(fact_id: str) -> None
 
 def test_a_fact_marked_quiz_false_is_never_asked() -> None:
     golds = bundled("jason-gold-count")
-    hidden = Fact(**{**{f: getattr(golds, f) for f in golds.__slots__}, "quiz": False})  # type: ignore[arg-type]
+    hidden = Fact(**{**{f: getattr(golds, f) for f in golds.__slots__}, "quiz": False})
     assert not ScopeVocab([hidden]).is_quizzable(hidden)
 
 

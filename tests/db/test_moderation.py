@@ -69,7 +69,7 @@ async def visible(app: App, slug: str, guild: int = GUILD) -> Fact | None:
 
 async def count(app: App, model: type[object]) -> int:
     async with app.sessions() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0  # type: ignore[arg-type]
+        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 async def assert_index_matches_a_restart(app: App) -> None:

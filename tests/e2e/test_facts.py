@@ -277,9 +277,9 @@ async def test_a_near_duplicate_is_saved_when_the_moderator_insists(world: World
 
 
 async def test_the_duplicate_question_times_out_without_saving(world: World) -> None:
-    cog = world.bot.get_cog("fact")
+    cog: Any = world.bot.get_cog("fact")
     assert type(cog).__name__ == "FactsCog"  # the extension's own copy of the class
-    cog.confirm_timeout = 0.2  # type: ignore[attr-defined]
+    cog.confirm_timeout = 0.2
     ix = await add_fact(world, world.mod, question=BUNDLED_QUESTION, answer="Lots.")
     await ix.wait_for(lambda i: "timed out" in text(i.original), timeout=5)
     assert ix.original is not None

@@ -7,6 +7,7 @@ from tests.e2e.conftest import World
 
 async def test_mention_and_slash_ask_are_answered(world: World) -> None:
     fake = world.fake
+    assert world.bot.user is not None
     msg = await fake.send_message(
         world.channel, world.alice, f"<@{world.bot.user.id}> how many golds has jason kenny got?"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import re
@@ -325,9 +326,7 @@ def test_a_reveal_shows_streaks_and_the_fastest() -> None:
     slow = core.ScoredAnswer(1, 700, 12.0)
     fast = core.ScoredAnswer(2, 1100, 0.4, streak=3, bonus=200)
     res = result()
-    res = core.QuestionResult(
-        **{**{f: getattr(res, f) for f in res.__slots__}, "correct": (slow, fast)}
-    )  # type: ignore[arg-type]
+    res = dataclasses.replace(res, correct=(slow, fast))
     shown = fields(reveal_embed(res, names={1: "alice", 2: "bob"}))
     assert shown["Right"] == "**alice** (+700), **bob** (+1100, 🔥 3 in a row +200)"
     assert shown["Fastest"] == "**bob** in 0.4 s"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import World
+from tests.fakediscord.interaction import Interaction
 from tests.faults.conftest import FaultLedger
 
 pytestmark = pytest.mark.slow
@@ -119,7 +120,7 @@ async def test_a_dropped_gateway_resumes_and_the_bot_answers(
     assert took < 10
 
 
-async def _slash_when_connected(world: World):  # type: ignore[no-untyped-def]
+async def _slash_when_connected(world: World) -> Interaction:
     fake = world.fake
     for _ in range(200):
         await asyncio.sleep(0.05)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.core.cleaning import clean_text, escape_quoted, has_unescaped_mass_mention
-from bot.core.facts import FactImportError, parse_fact_text
+from bot.core.facts import Fact, FactImportError, parse_fact_text
 from bot.core.moderation import (
     FactInvalid,
     ModerationError,
@@ -96,7 +96,7 @@ async def _through_every_field(
     app: App, session: AsyncSession, text: str, n: int, run: Run
 ) -> None:
     """One text in every field; the writes go to `session`, each in its own savepoint."""
-    facts = []
+    facts: list[Fact] = []
     for field, draft in _drafts(text).items():
         run.inputs += 1
         try:
@@ -109,8 +109,8 @@ async def _through_every_field(
     try:
         async with session.begin_nested():
             taken = await store.taken_ids(session, GUILD)
-            for draft in facts:
-                fact = dataclasses.replace(draft, id=slugify(draft.question, taken))
+            for built in facts:
+                fact = dataclasses.replace(built, id=slugify(built.question, taken))
                 taken.add(fact.id)
                 await store.add_fact(session, fact, actor_id=1)
                 if _readable_mass_mention(fact_embed(fact).to_dict()) or _readable_mass_mention(

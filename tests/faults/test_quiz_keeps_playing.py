@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -46,11 +47,13 @@ async def test_a_quiz_keeps_playing_while_the_database_is_down(
         right, _ = right_and_wrong(world, first)
         assert (await press(world, first, world.alice, right)).startswith("Right! +")
         for n in (2, 3):
+
+            def is_question(m: dict[str, Any], n: int = n) -> bool:
+                return any(e.get("title", "").startswith(f"Question {n} of 3") for e in m["embeds"])
+
             await fake.wait_for_message(
                 world.channel,
-                lambda m, n=n: any(
-                    e.get("title", "").startswith(f"Question {n} of 3") for e in m["embeds"]
-                ),
+                is_question,
                 timeout=20,
                 after=0,
             )
