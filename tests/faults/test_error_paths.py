@@ -143,6 +143,9 @@ async def test_direct_messages_offer_only_what_works_there(
     assert "Something went wrong" not in await final_reply(stats)
     board = await fake.slash(None, None, alice, "quiz leaderboard", {"scope": "global"})
     assert "Something went wrong" not in await final_reply(board)
+    board = await fake.slash(None, None, alice, "quiz leaderboard")  # no scope: a DM has no server
+    shown = await final_reply(board)
+    assert "all servers" in shown and "this server" not in shown
     ledger.add(
         "commands in a DM",
         "-",

@@ -386,6 +386,8 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         scope: Literal["server", "global"] = "server",
         period: Period = "all",
     ) -> None:
+        if interaction.guild_id is None:
+            scope = "global"  # a DM has no server: its board is every server's
         guild_id = interaction.guild_id if scope == "server" else None
         since = period_start(period, self.wall_clock())
         async with self.bot.app.sessions() as session:
