@@ -18,6 +18,7 @@ from bot.exts._checks import moderator_only
 from bot.exts.quiz import (
     configure_daily_quiz,
     configure_quiz_defaults,
+    quiz_settings_lines,
     timezone_autocomplete,
 )
 from bot.services.guild_config import GuildConfig
@@ -205,7 +206,6 @@ class ConfigCog(
             f"**Ask limit** (`/config ask-limit`): {config.ask_limit.describe()} per member"
             f"{default}",
         ]
-        # Further settings (e.g. the quiz's) append their lines here.
         return lines
 
     @app_commands.command(name="show", description="Every setting of this server")
@@ -214,6 +214,8 @@ class ConfigCog(
         guild = self._guild(interaction)
         config = await self.config.get(guild.id)
         lines = self.settings_lines(guild, config)
+        async with self.bot.app.sessions() as session:
+            lines += await quiz_settings_lines(session, guild.id)
         await self._say(
             interaction,
             f"Settings of {discord.utils.escape_markdown(guild.name)}:\n" + "\n".join(lines),

@@ -249,9 +249,9 @@ async def test_server_quiz_defaults_are_checked_saved_and_used(world: World) -> 
     assert str(ix.data["content"]).startswith("Quiz time! 3 questions on **all topics**, 30 s each")
     stop = await world.fake.slash(world.guild, world.channel, world.alice, "quiz stop", {})
     await stop.response()
-    async with world.app.sessions() as session:
-        from bot.exts.quiz import quiz_settings_lines
-
-        lines = await quiz_settings_lines(session, world.guild.id)
-    assert lines[0] == "Quiz defaults: 3 rounds, 30 seconds each, buttons."
-    assert lines[1].startswith("Daily question: off")
+    shown = await world.fake.slash(world.guild, world.channel, world.mod, "config show", {})
+    await shown.response()
+    assert shown.ephemeral
+    text = str(shown.data["content"])
+    assert "**Quiz defaults** (`/config quiz`): 3 rounds, 30 seconds each, buttons." in text
+    assert "**Daily question** (`/config daily-quiz`): off" in text

@@ -115,6 +115,8 @@ async def test_config_show_lists_every_setting_privately(world: World, mods: Cha
     assert f"**Suggestions** (`/config suggestions`): {mods.mention}" in shown
     assert "**Ask limit** (`/config ask-limit`): 3 questions per 60 s per member" in shown
     assert "**Moderator role**" in shown and "**Ask channels**" in shown
+    assert "**Quiz defaults** (`/config quiz`): 5 rounds" in shown
+    assert "**Daily question** (`/config daily-quiz`): off" in shown
 
 
 # --------------------------------------------------------------------------- the flow

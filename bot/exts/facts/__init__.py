@@ -20,7 +20,13 @@ from bot.core.facts import GLOBAL_SCOPE, AnswerKind, Fact, dump_facts
 from bot.core.moderation import FactInvalid, ModerationError, search_facts
 from bot.exts._checks import moderator_only, refuse_unless_moderator
 from bot.exts._render import CONTENT_LIMIT, clip
-from bot.exts.facts._embeds import duplicate_embed, fact_embed, history_embed, list_embed
+from bot.exts.facts._embeds import (
+    duplicate_embed,
+    fact_embed,
+    history_embed,
+    list_embed,
+    problems_text,
+)
 from bot.exts.facts._suggestions import SuggestionsCog, post_review
 from bot.exts.facts._transform import RemovedFact, ServerFact
 from bot.exts.facts._views import (
@@ -41,11 +47,6 @@ log = logging.getLogger(__name__)
 def guild_id_of(interaction: discord.Interaction) -> int:
     assert interaction.guild_id is not None  # the group is guild_only
     return interaction.guild_id
-
-
-def problems_text(error: FactInvalid, what: str = "Nothing was saved") -> str:
-    lines = "\n".join(f"• **{p.field}**: {p.message}" for p in error.problems)
-    return clip(f"{what}:\n{lines}", CONTENT_LIMIT)
 
 
 async def say(

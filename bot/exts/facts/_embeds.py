@@ -5,12 +5,13 @@ from __future__ import annotations
 import discord
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
-from bot.core.moderation import AuditEntry, Page, describe_change, join_list
+from bot.core.moderation import AuditEntry, FactInvalid, Page, describe_change, join_list
 from bot.db.suggestions import APPROVED, Suggestion
 from bot.exts._render import (
     COLOUR_ANSWER,
     COLOUR_ERROR,
     COLOUR_UNSURE,
+    CONTENT_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_LIMIT,
     EMBED_TITLE_LIMIT,
@@ -18,6 +19,13 @@ from bot.exts._render import (
     source_text,
 )
 from bot.services.facts import Duplicate
+
+
+def problems_text(error: FactInvalid, what: str = "Nothing was saved") -> str:
+    """Every bad field of a fact, one line each, under what happened."""
+    lines = "\n".join(f"• **{p.field}**: {p.message}" for p in error.problems)
+    return clip(f"{what}:\n{lines}", CONTENT_LIMIT)
+
 
 LIST_FIELD_LIMIT = 700
 """Phrasings and accepted answers are clipped to this, so a whole fact stays under 6000."""

@@ -24,7 +24,12 @@ from bot.db.suggestions import Suggestion
 from bot.exts._checks import NOT_MODERATOR, is_moderator, refuse_unless_moderator
 from bot.exts._render import CONTENT_LIMIT, SOMETHING_WENT_WRONG, clip
 from bot.exts.errors import send_private
-from bot.exts.facts._embeds import decided_embed, duplicate_embed, suggestion_embed
+from bot.exts.facts._embeds import (
+    decided_embed,
+    duplicate_embed,
+    problems_text,
+    suggestion_embed,
+)
 from bot.exts.facts._views import CONFIRM_TIMEOUT, ConfirmView, FactFormModal, ReasonModal
 from bot.services.facts import FactForm
 
@@ -42,11 +47,6 @@ _STYLES = {
     "edit": discord.ButtonStyle.primary,
     "reject": discord.ButtonStyle.danger,
 }
-
-
-def _problems(error: FactInvalid, what: str) -> str:
-    lines = "\n".join(f"• **{p.field}**: {p.message}" for p in error.problems)
-    return clip(f"{what}:\n{lines}", CONTENT_LIMIT)
 
 
 class ReviewButton(
@@ -148,7 +148,7 @@ class SuggestionsCog(commands.Cog):
             )
         except FactInvalid as err:
             await interaction.response.send_message(
-                _problems(err, "Your suggestion was not sent"), ephemeral=True
+                problems_text(err, "Your suggestion was not sent"), ephemeral=True
             )
             return
         except ModerationError as err:
@@ -243,7 +243,7 @@ class SuggestionsCog(commands.Cog):
             draft = self.facts.draft(suggestion.guild_id, form)
         except FactInvalid as err:
             await interaction.response.send_message(
-                _problems(err, "Not approved (use Edit & approve to fix it)"), ephemeral=True
+                problems_text(err, "Not approved (use Edit & approve to fix it)"), ephemeral=True
             )
             return
         post = interaction.message

@@ -180,12 +180,12 @@ async def quiz_settings_lines(session: AsyncSession, guild_id: int) -> list[str]
     """The quiz's lines for `/config show`: defaults and the daily question."""
     defaults = await store.get_defaults(session, guild_id)
     daily = await store.get_daily(session, guild_id)
-    lines = [f"Quiz defaults: {defaults_text(defaults)}"]
+    lines = [f"**Quiz defaults** (`/config quiz`): {defaults_text(defaults)}"]
     if daily is None:
-        lines.append("Daily question: off (`/config daily-quiz`).")
+        lines.append("**Daily question** (`/config daily-quiz`): off")
     else:
         lines.append(
-            f"Daily question: <#{daily.channel_id}> at {daily.post_at} ({daily.timezone}), "
-            f"open {daily.open_minutes} minutes."
+            f"**Daily question** (`/config daily-quiz`): <#{daily.channel_id}> at "
+            f"{daily.post_at} ({daily.timezone}), open {daily.open_minutes} minutes"
         )
     return lines
