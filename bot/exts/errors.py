@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.app_commands.namespace import Namespace
 
 from bot.db.engine import is_unavailable, outcome_unknown
-from bot.exts._render import NO_MENTIONS, SOMETHING_WENT_WRONG
+from bot.exts._render import SOMETHING_WENT_WRONG
 from bot.exts._respond import command_name, reply_privately
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ async def report(
                 log.debug("could not answer an autocomplete", exc_info=True)
         return
     try:
-        await reply_privately(interaction, text, allowed_mentions=NO_MENTIONS)
+        await reply_privately(interaction, text)
     except discord.HTTPException:
         log.warning("could not send an error message for %s", where, exc_info=True)
 
@@ -98,7 +98,7 @@ async def report(
 async def send_private(interaction: discord.Interaction, text: str) -> None:
     """Reply privately, whether or not the interaction was answered already."""
     try:
-        await reply_privately(interaction, text, allowed_mentions=NO_MENTIONS)
+        await reply_privately(interaction, text)
     except discord.HTTPException:
         log.warning("could not send an error message", exc_info=True)
 
@@ -139,7 +139,7 @@ class TriviaTree(app_commands.CommandTree[Any]):
         if interaction.type is discord.InteractionType.autocomplete:
             await interaction.response.autocomplete([])
         else:
-            await reply_privately(interaction, SERVER_ONLY, allowed_mentions=NO_MENTIONS)
+            await reply_privately(interaction, SERVER_ONLY)
         return False
 
     async def on_error(

@@ -25,7 +25,6 @@ from bot.core import quiz as core
 from bot.core.facts import Fact
 from bot.db import quiz as store
 from bot.exts._checks import is_moderator
-from bot.exts._render import NO_MENTIONS
 
 from ._buttons import CLOSED, BoardView, ChoiceButton, DailyButton
 from ._daily import DailyRunner
@@ -162,14 +161,12 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
                 continue
             if message_id is not None:
                 try:
-                    await channel.get_partial_message(message_id).edit(
-                        view=None, allowed_mentions=NO_MENTIONS
-                    )
+                    await channel.get_partial_message(message_id).edit(view=None)
                 except discord.HTTPException:
                     # Its buttons stay, and a click on one gets "This question is closed."
                     log.warning("could not remove the buttons of quiz message %s", message_id)
             try:
-                await channel.send(INTERRUPTED, allowed_mentions=NO_MENTIONS)
+                await channel.send(INTERRUPTED)
             except discord.HTTPException:
                 log.warning("could not announce the interrupted quiz in %s", channel_id)
 
@@ -308,13 +305,12 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
             f"Quiz time! {count(session.rounds, 'question')} on **{session.topic}**, "
             f"{seconds} s each, {how}. Started by {interaction.user.mention}. "
             f"Right answers in a row earn a streak bonus.{note}",
-            allowed_mentions=NO_MENTIONS,
         )
         game.task = asyncio.create_task(self.runner.play(game), name=f"quiz-{channel_id}")
 
     @staticmethod
     async def _private(interaction: discord.Interaction, text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def _game_here(self, interaction: discord.Interaction) -> Game | None:
         game = self.runner.game_in(interaction.channel_id)
@@ -343,7 +339,7 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         embed = await self.runner.finish(game, summary)
         with contextlib.suppress(discord.HTTPException):
             await self.runner.close_buttons(game)
-        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="skip", description="Reveal the answer and move on")
     async def skip(self, interaction: discord.Interaction) -> None:
@@ -362,9 +358,7 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
             return
         await self.runner.record(game, result)
         game.answered.set()
-        await interaction.response.send_message(
-            f"{interaction.user.mention} skipped the question.", allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(f"{interaction.user.mention} skipped the question.")
 
     @app_commands.command(name="topics", description="Every quiz topic and its questions")
     async def topics(self, interaction: discord.Interaction) -> None:
@@ -373,7 +367,6 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
         await interaction.response.send_message(
             embed=topics_embed(core.topics(facts), total),
             ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
         )
 
     @app_commands.command(name="leaderboard", description="Top quiz players")
@@ -408,12 +401,10 @@ class QuizCog(commands.GroupCog, name="quiz", group_name="quiz", group_descripti
 
         embed = await render(1)
         if pages == 1:
-            await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embed=embed)
             return
         view = BoardView(interaction.user.id, pages, render)
-        await interaction.response.send_message(
-            embed=embed, view=view, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=embed, view=view)
         view.message = await interaction.original_response()
 
     @app_commands.command(name="stats", description="Quiz record of a member (default: you)")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core import quiz as core
-from bot.exts._render import BUTTON_LABEL_LIMIT, NO_MENTIONS, clip
+from bot.exts._render import BUTTON_LABEL_LIMIT, clip
 
 if TYPE_CHECKING:
     from . import QuizCog
@@ -36,7 +36,7 @@ def _cog(interaction: discord.Interaction) -> QuizCog | None:
 
 
 async def _reply(interaction: discord.Interaction, text: str) -> None:
-    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await interaction.response.send_message(text, ephemeral=True)
 
 
 class ChoiceButton(

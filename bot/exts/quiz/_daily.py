@@ -160,7 +160,6 @@ class DailyRunner:
             message = await channel.send(
                 embed=daily_embed(fact.question, closes, day),
                 view=daily_view(round_id, list(choices.options), choices.correct_index),
-                allowed_mentions=NO_MENTIONS,
             )
         except discord.HTTPException:
             log.warning("daily quiz of guild %s: cannot post in %s", guild_id, channel_id)
@@ -210,7 +209,7 @@ class DailyRunner:
                 )
         embed = daily_result_embed(options[correct], fact.answer if fact else None, summary)
         with contextlib.suppress(discord.HTTPException):
-            await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            await channel.send(embed=embed)
 
     async def press(self, button: DailyButton, user_id: int, name: str) -> str:
         """A click on a daily option; returns the private reply."""

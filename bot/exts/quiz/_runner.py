@@ -20,7 +20,6 @@ import discord
 from bot.core import quiz as core
 from bot.db import quiz as store
 from bot.db.engine import PendingWrites
-from bot.exts._render import NO_MENTIONS
 from bot.exts.errors import guarded_task
 
 from ._buttons import CLOSED, ChoiceButton, question_view
@@ -213,11 +212,9 @@ class GameRunner:
         embed = question_embed(q, session.mode, game.closes)
         if q.choices is not None:
             view = question_view(game.id, q)
-            game.message = await game.channel.send(
-                embed=embed, view=view, allowed_mentions=NO_MENTIONS
-            )
+            game.message = await game.channel.send(embed=embed, view=view)
         else:
-            game.message = await game.channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            game.message = await game.channel.send(embed=embed)
         live = asyncio.create_task(self._live_count(game, q), name=f"quiz-count-{game.id}")
         try:
             message_id = game.message.id
@@ -233,7 +230,7 @@ class GameRunner:
                 and session.is_open
             ):
                 # Hints like "K____ A________" go in backticks, or Discord reads _ as italics.
-                await game.channel.send(f"Hint: `{session.hint()}`", allowed_mentions=NO_MENTIONS)
+                await game.channel.send(f"Hint: `{session.hint()}`")
             await self._wait(game, q.deadline)
         finally:
             live.cancel()
@@ -256,7 +253,6 @@ class GameRunner:
                 await game.message.edit(embed=closed)
         await game.channel.send(
             embed=reveal_embed(result, session.standings(), game.names),
-            allowed_mentions=NO_MENTIONS,
         )
 
     async def play(self, game: Game) -> None:
@@ -267,7 +263,7 @@ class GameRunner:
                 if not session.finished:
                     await asyncio.sleep(PAUSE_BETWEEN_QUESTIONS * self.time_scale)
             embed = await self.finish(game, session.summary())
-            await game.channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            await game.channel.send(embed=embed)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -276,7 +272,7 @@ class GameRunner:
             with contextlib.suppress(discord.HTTPException):
                 await self.close_buttons(game)
             with contextlib.suppress(discord.HTTPException):
-                await game.channel.send(FAILED, allowed_mentions=NO_MENTIONS)
+                await game.channel.send(FAILED)
 
             async def mark_failed() -> None:
                 async with self.bot.app.sessions.begin() as db:

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import quiz as core
 from bot.db import quiz as store
-from bot.exts._render import NO_MENTIONS
 
 from ._buttons import COG_NAME
 from ._daily import missing_permissions
@@ -32,9 +31,9 @@ TIMEZONE_CHOICES = 25
 
 async def _private(interaction: discord.Interaction, text: str) -> None:
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(text, ephemeral=True)
     else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def timezone_autocomplete(
