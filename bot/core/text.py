@@ -101,12 +101,14 @@ _CASED_RE, _CASED_TOKEN = _cased_nations()
 
 
 def _raw_words(text: str) -> list[str]:
-    if _CASED_RE is not None:  # "US" and "U.S." name a nation only in capitals
+    if _CASED_RE is not None and text != text.lower():  # "US" names a nation in capitals only
         text = _CASED_RE.sub(lambda m: f" {_CASED_TOKEN[m.group()]} ", text)
     text = fold(text)
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    text = join_thousands(text)
+    if "'" in text:  # every contraction has an apostrophe
+        for pattern, repl in _CONTRACTIONS:
+            text = pattern.sub(repl, text)
+    if "," in text:
+        text = join_thousands(text)
     raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
     return _number_words(raw)
 

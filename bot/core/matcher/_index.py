@@ -153,6 +153,10 @@ _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
 
+_BREAK = "\x00"
+"""Between two texts of a fact: the words either side are not one name."""
+_IMPLICIT = frozenset({"score", "time", "year", "whatyear"})
+
 _FACTORS: dict[tuple[float, ...], tuple[float, ...]] = {}
 
 
@@ -226,16 +230,26 @@ class _Entry:
     factors: tuple[float, ...] = ()  # below 1 for the answer sentence and the quote
     wording_keys: tuple[frozenset[str], ...] | None = None
     """Key terms of each wording as "class:value", numbers as "number:7"; read when first scored."""
-    vocab: frozenset[str] = NO_KEYS
-    answer_vocab: frozenset[str] = NO_KEYS
+    vocab: tuple[str, ...] = ()  # every word of its wordings, answer and tags, sorted
+    answer_vocab: tuple[str, ...] = ()  # the words of its answer sentence and tags, sorted
     answer_values: frozenset[str] = NO_KEYS  # numbers and places among its short answers
     answer_kinds: frozenset[str] = NO_KEYS  # what its answer sentence names: a time, ...
     answer_people: frozenset[str] = NO_KEYS  # who its short answers name
-    topic: frozenset[str] = NO_KEYS  # its people and events, as key terms
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     subjects: frozenset[str] = NO_KEYS
     stale: bool = True  # its key terms must be read again (its scope learned a term it has)
     alive: bool = True
+
+
+def _names_topic(entry: _Entry, query: _Query) -> bool:
+    """Whether a question names one of a fact's people or events (True if it has none)."""
+    people = entry.anchors.get("person", NO_KEYS)
+    events = entry.anchors.get("event", NO_KEYS)
+    if not people and not events:
+        return True
+    return not people.isdisjoint(query.anchors.get("person", ())) or not events.isdisjoint(
+        query.anchors.get("event", ())
+    )
 
 
 @dataclass(slots=True)
@@ -492,12 +506,12 @@ class FactIndex:
             if content:
                 wordings.append(tuple(sorted(set(content))))
                 extra.append(factor)
-        answer_vocab = frozenset(self._read(fact.answer, lexicon)).union(
+        answer_words = set(self._read(fact.answer, lexicon)).union(
             t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
         )
         implicit = {
             word
-            for t in answer_vocab
+            for t in answer_words
             for word in (
                 ("score",)
                 if SCORE_TOKEN.match(t)
@@ -509,14 +523,14 @@ class FactIndex:
             )
         }
         if implicit:  # "at what score ..." is answered by "at 6-5"
-            answer_vocab = answer_vocab | implicit
-        vocab.update(answer_vocab)
+            answer_words |= implicit
+        vocab.update(answer_words)
         short = [t for a in fact.accept for t in self._read(a, lexicon)]
         entry.wordings = tuple(wordings)
         entry.factors = _factors(len(fact.all_questions), tuple(extra))
         entry.wording_keys = None
-        entry.vocab = frozenset(vocab)
-        entry.answer_vocab = answer_vocab
+        entry.vocab = tuple(sorted(vocab))
+        entry.answer_vocab = tuple(sorted(answer_words))
         entry.answer_values = shared_set(t for t in short if t[0].isdigit())
         entry.stale = True
         # A word of the article is not an unknown word, even where no phrasing uses it.
@@ -605,12 +619,22 @@ class FactIndex:
             )
         return keys
 
+    def _stream(self, entry: _Entry, lexicon: Lexicon) -> Iterator[str]:
+        """Every word of a fact, text by text in its order (a break between texts), so that
+        "Luca Ferrante" is read as one person wherever it is written."""
+        fact = entry.fact
+        texts = (*fact.all_questions, fact.answer)
+        for text in itertools.chain(texts, (tag.replace("-", " ") for tag in fact.tags)):
+            yield from self._read(text, lexicon)
+            yield _BREAK
+        yield from (t for t in entry.answer_vocab if t in _IMPLICIT)  # "at 6-5": a score
+
     def _refresh(self, entry: _Entry, lexicon: Lexicon) -> None:
         """(Re)read an entry's key terms with its scope's current lexicon."""
         if not entry.stale:
             return
         fact = entry.fact
-        anchors = dict(lexicon.anchors_of(entry.vocab))
+        anchors = dict(lexicon.anchors_of(self._stream(entry, lexicon)))
         if fact.sex in {"men", "women"}:
             anchors["sex"] = frozenset({fact.sex})
         # The years a fact's own scope is about (not another scope's: the bundled article's
@@ -639,7 +663,6 @@ class FactIndex:
         ):
             kinds.add("date")
         entry.answer_kinds = shared_set(kinds)
-        entry.topic = term_keys({k: v for k, v in anchors.items() if k in {"person", "event"}}, ())
         entry.answer_people = lexicon.anchors_of(
             [t for a in fact.accept for t in self._read(a, lexicon)], imply_sex=False
         ).get("person", NO_KEYS)
@@ -847,7 +870,7 @@ class FactIndex:
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        answered = (query.token_set & entry.answer_vocab) | self._named(entry, query)
+        answered = query.token_set.intersection(entry.answer_vocab) | self._named(entry, query)
         answered_weight = sum(map(w, answered))
         best_p = 0.0
         best = 0
@@ -882,7 +905,7 @@ class FactIndex:
 
     @classmethod
     def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
-        return (query.token_set & entry.vocab) | cls._named(entry, query)
+        return query.token_set.intersection(entry.vocab) | cls._named(entry, query)
 
     @staticmethod
     def _penalties(entry: _Entry, query: _Query) -> float:
@@ -921,7 +944,7 @@ class FactIndex:
                 penalty += PARTIAL_ANCHOR_PENALTY
         if asks_for_subject:
             return penalty
-        if entry.fact.scope != query.scope and entry.topic and not entry.topic & query.keys:
+        if entry.fact.scope != query.scope and not _names_topic(entry, query):
             # A bundled fact asked in a server with facts of its own, naming none of its
             # people or events: "who got 3rd in the women's?" there is about that server's sport.
             penalty += FOREIGN_TOPIC_PENALTY

@@ -403,17 +403,22 @@ class Lexicon:
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with another's terms layered over it (a server's over the bundled
-        ones): a view, built in constant time, that reads both."""
+        ones): a view, built in constant time, that reads both. A table the other lexicon
+        leaves empty is this one's own (re-merge after the other learns a term)."""
+
+        def layer(mine: dict[Any, Any], theirs: dict[Any, Any]) -> dict[Any, Any]:
+            return mine if not theirs else ChainMap(theirs, mine)  # type: ignore[return-value]
+
         return Lexicon(
-            names=_UnionMap(other.names, self.names),  # type: ignore[arg-type]
-            person_sex=ChainMap(other.person_sex, self.person_sex),  # type: ignore[arg-type]
-            events=ChainMap(other.events, self.events),  # type: ignore[arg-type]
-            phrases=ChainMap(other.phrases, self.phrases),  # type: ignore[arg-type]
-            aliases=ChainMap(other.aliases, self.aliases),  # type: ignore[arg-type]
-            years=ChainMap(other.years, self.years),  # type: ignore[arg-type]
+            names=self.names if not other.names else _UnionMap(other.names, self.names),  # type: ignore[arg-type]
+            person_sex=layer(self.person_sex, other.person_sex),
+            events=layer(self.events, other.events),
+            phrases=layer(self.phrases, other.phrases),
+            aliases=layer(self.aliases, other.aliases),
+            years=layer(self.years, other.years),
             default_years=self.default_years | other.default_years,
-            groups=ChainMap(other.groups, self.groups),  # type: ignore[arg-type]
-            places=_UnionSet(other.places, self.places),  # type: ignore[arg-type]
+            groups=layer(self.groups, other.groups),
+            places=self.places if not other.places else _UnionSet(other.places, self.places),  # type: ignore[arg-type]
             longest=max(self.longest, other.longest),
         )
 
