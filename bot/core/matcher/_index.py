@@ -6,6 +6,7 @@ import heapq
 import itertools
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ HIGH_CONFIDENCE = 85.0
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
+READ_BUDGET = 40_000
+"""How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
 VAGUE_WORD_SHARE = 0.05
 VAGUE_WORD_MIN = 3
 """A question of one word found in more than this share (and number) of facts gets choices,
@@ -238,7 +241,6 @@ class _Entry:
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     subjects: frozenset[str] = NO_KEYS
     stale: bool = True  # its key terms must be read again (its scope learned a term it has)
-    alive: bool = True
 
 
 def _names_topic(entry: _Entry, query: _Query) -> bool:
@@ -326,6 +328,12 @@ class FactIndex:
     _terms: list[TermsFileSpec] = field(default_factory=list)
     _live: int = 0
     _seq: int = 0
+    read_budget: int = 0
+    """How many servers' facts may be held read at once (READ_BUDGET unless set; the bundled
+    ones are always read): beyond it, the servers asked least recently are forgotten and read
+    again when next asked, so that memory follows the servers in use, not all servers."""
+    _recent: OrderedDict[int, None] = field(default_factory=OrderedDict)  # least recent first
+    _read_facts: int = 0
 
     @classmethod
     def build(
@@ -352,16 +360,32 @@ class FactIndex:
                     self._refresh(entry, lexicon)
 
     def warm(self, guild_id: int | None = None) -> int:
-        """Read a server's facts now (every server's when guild_id is None) rather than when a
-        question is first asked there. Returns how many facts were read."""
+        """Read a server's facts now rather than when a question is first asked there (with
+        guild_id None, every server's, as far as the read budget allows). Returns how many facts
+        were read."""
         ids = [GLOBAL_SCOPE, guild_id] if guild_id else list(self._scopes)
         done = 0
         for scope_id in ids:
             scope = self._scopes.get(scope_id) if scope_id is not None else None
-            if scope is not None and not scope.built:
-                self._build_scope(scope_id)
-                done += len(scope.entries)
+            if scope is None or scope.built:
+                continue
+            if (
+                guild_id is None
+                and scope_id != GLOBAL_SCOPE
+                and self._read_facts + len(scope.entries) > self._budget()
+            ):
+                continue
+            self._built_scope(scope_id)
+            done += len(scope.entries)
         return done
+
+    @property
+    def read_facts(self) -> int:
+        """How many servers' facts are held read now."""
+        return self._read_facts
+
+    def _budget(self) -> int:
+        return self.read_budget or READ_BUDGET
 
     def add_terms(self, terms: Iterable[TermsFileSpec]) -> None:
         """Teach the bundled scope the key terms of a terms file."""
@@ -411,9 +435,32 @@ class FactIndex:
     def _built_scope(self, scope_id: int) -> _Scope | None:
         """A scope, read if it was not yet; None if no fact was ever added to it."""
         scope = self._scopes.get(scope_id)
-        if scope is not None and not scope.built:
-            self._build_scope(scope_id)
+        if scope is None or scope_id == GLOBAL_SCOPE:
+            if scope is not None and not scope.built:
+                self._build_scope(scope_id)
+            return scope
+        if scope.built:
+            self._recent.move_to_end(scope_id)
+            return scope
+        self._build_scope(scope_id)
+        self._recent[scope_id] = None
+        self._read_facts += len(scope.entries)
+        while self._read_facts > self._budget() and len(self._recent) > 1:
+            oldest = next(iter(self._recent))
+            self._forget(oldest)
         return scope
+
+    def _forget(self, scope_id: int) -> None:
+        """Drop what was read from a server's facts (they are read again when next asked)."""
+        scope = self._scopes[scope_id]
+        del self._recent[scope_id]
+        self._read_facts -= len(scope.entries)
+        self._views.pop(scope_id, None)
+        scope.built = False
+        scope.postings, scope.vocab_by_head = {}, {}
+        scope.names, scope.quoted = set(), set()
+        scope.lexicon = Lexicon()
+        scope.entries = {k: _Entry(e.fact, e.seq) for k, e in scope.entries.items()}
 
     def _build_scope(self, scope_id: int) -> None:
         """Read every fact of a scope in one pass: its lexicon first, then each fact's words."""
@@ -480,6 +527,8 @@ class FactIndex:
         self._live += 1
         if not scope.built:
             return
+        if fact.scope in self._recent:
+            self._read_facts += 1
         scope.lexicon.add_fact(fact)
         self._learned(fact.scope)
         lexicon = self._reading_lexicon(fact.scope)
@@ -554,8 +603,9 @@ class FactIndex:
         entry = scope.entries.pop(key[1], None) if scope is not None else None
         if scope is None or entry is None:
             return None
-        entry.alive = False
         self._live -= 1
+        if key[0] in self._recent:
+            self._read_facts -= 1
         if scope.built:
             for t in entry.vocab:
                 posting = scope.postings.get(t)
