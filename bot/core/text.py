@@ -174,7 +174,7 @@ def merge_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str] = PHRAS
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def tokens(text: str) -> tuple[str, ...]:
     """All tokens of a text after normalisation, phrase merging and stemming (stopwords kept).
 

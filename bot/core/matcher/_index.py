@@ -7,7 +7,7 @@ import itertools
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -254,6 +254,18 @@ def _names_topic(entry: _Entry, query: _Query) -> bool:
     )
 
 
+def _df(posting: _Entry | list[_Entry] | None) -> int:
+    if posting is None:
+        return 0
+    return 1 if isinstance(posting, _Entry) else len(posting)
+
+
+def _each(posting: _Entry | list[_Entry] | None) -> Sequence[_Entry]:
+    if posting is None:
+        return ()
+    return (posting,) if isinstance(posting, _Entry) else posting
+
+
 @dataclass(slots=True)
 class _Scope:
     """One scope's facts, and what is computed from them: word statistics, typo pools, key terms.
@@ -264,7 +276,8 @@ class _Scope:
 
     entries: dict[str, _Entry] = field(default_factory=dict)  # by fact id, in the order added
     built: bool = False
-    postings: dict[str, list[_Entry]] = field(default_factory=dict)
+    postings: dict[str, _Entry | list[_Entry]] = field(default_factory=dict)
+    """word -> the facts using it: one fact alone (most words of a server's facts), or a list"""
     vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # name tokens: typos of these are corrected
     quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
@@ -284,7 +297,7 @@ class _View:
     lexicon: Lexicon
 
     def df(self, token: str) -> int:
-        return sum(len(s.postings.get(token, ())) for s in self.scopes)
+        return sum(_df(s.postings.get(token)) for s in self.scopes)
 
     @property
     def live(self) -> int:
@@ -307,11 +320,11 @@ class _View:
             out.extend(s.vocab_by_head.get(letter, ()))
         return out
 
-    def postings(self, token: str) -> Iterator[list[_Entry]]:
+    def postings(self, token: str) -> Iterator[Sequence[_Entry]]:
         for s in self.scopes:
             p = s.postings.get(token)
             if p:
-                yield p
+                yield (p,) if isinstance(p, _Entry) else p
 
 
 @dataclass(slots=True)
@@ -420,7 +433,7 @@ class FactIndex:
             if ALL in learned:
                 entries: Iterable[_Entry] = s.entries.values()
             else:
-                entries = (e for t in learned for e in s.postings.get(t, ()))
+                entries = (e for t in learned for e in _each(s.postings.get(t)))
             for entry in entries:
                 entry.stale = True
                 entry.wording_keys = None
@@ -591,9 +604,11 @@ class FactIndex:
         for t in entry.vocab:
             posting = scope.postings.get(t)
             if posting is None:
-                scope.postings[t] = [entry]
+                scope.postings[t] = entry
                 if len(t) >= MIN_TYPO_LENGTH and not t[0].isdigit():
                     scope.vocab_by_head.setdefault(t[0], []).append(t)
+            elif isinstance(posting, _Entry):
+                scope.postings[t] = [posting, entry]
             else:
                 posting.append(entry)
 
@@ -609,7 +624,9 @@ class FactIndex:
         if scope.built:
             for t in entry.vocab:
                 posting = scope.postings.get(t)
-                if posting is not None and entry in posting:
+                if posting is entry:
+                    scope.postings[t] = []  # a word once used stays a known word
+                elif isinstance(posting, list) and entry in posting:
                     posting.remove(entry)
         return entry.fact
 

@@ -268,7 +268,7 @@ _SPLIT_NAMES = re.compile(r"\s*(?:,|&|/|\band\b|\bwith\b)\s*")
 class Lexicon:
     """The key-term tables of one scope, or of a scope and the bundled one merged."""
 
-    names: dict[str, set[str]] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """name token -> the people it may mean (a surname may mean several)"""
     person_sex: dict[str, Counter[str]] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)
@@ -305,11 +305,11 @@ class Lexicon:
                 return person
         person = sys.intern(" ".join(toks))
         for t in toks:
-            people = self.names.setdefault(t, set())
+            people = self.names.get(t, ())
             if person not in people:
-                if len(toks) > 1:
-                    people.discard(t)  # "ferrante" alone was "luca ferrante" all along
-                people.add(person)
+                if len(toks) > 1:  # "ferrante" alone was "luca ferrante" all along
+                    people = tuple(p for p in people if p != t)
+                self.names[t] = (*people, person)
                 self.learned.add(t)
         if sex:
             self._vote(person, sex)
@@ -348,7 +348,9 @@ class Lexicon:
                     self.aliases[form_toks[0]] = name  # a nickname is the full name
                 else:
                     for t in form_toks:
-                        self.names.setdefault(t, set()).add(person)
+                        known = self.names.get(t, ())
+                        if person not in known:
+                            self.names[t] = (*known, person)
         for g in spec.groups:
             members = {" ".join(_name_tokens(m)) for m in g.people}
             for form in g.forms:
@@ -486,8 +488,8 @@ class Lexicon:
                 continue
             named = self.names.get(t)
             if named:
-                if last is not None and last & named:  # "luca ferrante": both words, one person
-                    last &= named
+                if last is not None and not last.isdisjoint(named):  # "luca ferrante": one person
+                    last.intersection_update(named)
                 else:
                     last = set(named)
                     people.append(last)
@@ -505,17 +507,21 @@ class Lexicon:
         return {k: shared_set(v) for k, v in found.items()}
 
 
-class _UnionMap(Mapping[str, set[str]]):
+class _UnionMap(Mapping[str, tuple[str, ...]]):
     """Two name tables read as one: a name in both means everyone either table gives it."""
 
-    def __init__(self, first: dict[str, set[str]], second: dict[str, set[str]]) -> None:
+    def __init__(
+        self, first: dict[str, tuple[str, ...]], second: dict[str, tuple[str, ...]]
+    ) -> None:
         self._maps = (first, second)
 
-    def __getitem__(self, key: str) -> set[str]:
+    def __getitem__(self, key: str) -> tuple[str, ...]:
         a, b = self._maps[0].get(key), self._maps[1].get(key)
         if a is None and b is None:
             raise KeyError(key)
-        return (a or set()) | (b or set())
+        if not a or not b:
+            return a or b or ()
+        return tuple(dict.fromkeys((*a, *b)))
 
     def __contains__(self, key: object) -> bool:
         return key in self._maps[0] or key in self._maps[1]
