@@ -17,7 +17,9 @@ large servers and many small ones. Prints, per size:
 - the process's resident set (RSS) with the facts loaded, after the cold start and after all
   the questions (the generated facts themselves included).
 
-Targets at 100k facts (one core): cold start <= 5 s, RSS <= 250 MB, p50 <= 1 ms, p99 <= 5 ms.
+Targets at 100k facts (one core): cold start <= 5 s, RSS <= 250 MB, p50 <= 1 ms, p99 <= 5 ms
+per question. The last line times every question again, wherever it is asked: questions in
+servers forgotten under the read budget pay for reading them again (see "first question").
 """
 
 from __future__ import annotations
@@ -290,16 +292,10 @@ def run(
     warm = time.perf_counter() - t
     for q, g in qs[:50]:  # warm caches, as a running bot would be
         index.match(q, g)
-    times = []
-    cpu_times = []
-    outcomes = {"answer": 0, "suggest": 0, "decline": 0}
-    for q, g in qs:
-        t = time.perf_counter()
-        c = time.thread_time()
-        result = index.match(q, g)
-        cpu_times.append((time.thread_time() - c) * 1000)
-        times.append((time.perf_counter() - t) * 1000)
-        outcomes[result.outcome.value] += 1
+    # Steady state: questions in DMs and in servers whose facts are held read.
+    times, cpu_times, outcomes = _timed(index, [(q, g) for q, g in qs if index.holds(g)])
+    # Every question, wherever it comes from: servers forgotten under the budget read again.
+    all_times, all_cpu, _ = _timed(index, qs)
     gc.collect()
     rss_warm = _rss_mb()
     servers = len({f.scope for f in generated if f.scope != GLOBAL_SCOPE})
@@ -321,8 +317,29 @@ def run(
         "rss_cold_mb": rss_cold,
         "rss_warm_mb": rss_warm,
         "held": index.read_facts,
-        **{k: v / len(qs) for k, v in outcomes.items()},
+        "steady": len(times),
+        "all_p50_ms": statistics.median(all_times),
+        "all_p99_ms": _pct(all_times, 99),
+        "all_cpu_p50_ms": statistics.median(all_cpu),
+        "all_cpu_p99_ms": _pct(all_cpu, 99),
+        **{k: v / len(times) for k, v in outcomes.items()},
     }
+
+
+def _timed(
+    index: FactIndex, qs: list[tuple[str, int | None]]
+) -> tuple[list[float], list[float], dict[str, int]]:
+    times: list[float] = []
+    cpu_times: list[float] = []
+    outcomes = {"answer": 0, "suggest": 0, "decline": 0}
+    for q, g in qs:
+        t = time.perf_counter()
+        c = time.thread_time()
+        result = index.match(q, g)
+        cpu_times.append((time.thread_time() - c) * 1000)
+        times.append((time.perf_counter() - t) * 1000)
+        outcomes[result.outcome.value] += 1
+    return times, cpu_times, outcomes
 
 
 def main() -> None:
@@ -352,10 +369,15 @@ def main() -> None:
             f" p99 {r['first_p99_ms']:.2f} ms; warming {r['warm_s']:.2f} s"
         )
         print(
-            f"  per question: p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms,"
-            f" max {r['max_ms']:.2f} ms (CPU p50 {r['cpu_p50_ms']:.2f} ms,"
-            f" p99 {r['cpu_p99_ms']:.2f} ms); answer {r['answer']:.0%},"
-            f" suggest {r['suggest']:.0%}, decline {r['decline']:.0%}"
+            f"  per question ({r['steady']:.0f} in DMs and servers held read): p50"
+            f" {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, max {r['max_ms']:.2f} ms"
+            f" (CPU p50 {r['cpu_p50_ms']:.2f} ms, p99 {r['cpu_p99_ms']:.2f} ms);"
+            f" answer {r['answer']:.0%}, suggest {r['suggest']:.0%}, decline {r['decline']:.0%}"
+        )
+        print(
+            f"  every question, servers beyond the read budget read again: p50"
+            f" {r['all_p50_ms']:.2f} ms, p99 {r['all_p99_ms']:.2f} ms (CPU p50"
+            f" {r['all_cpu_p50_ms']:.2f} ms, p99 {r['all_cpu_p99_ms']:.2f} ms)"
         )
         print(
             f"  RSS: {r['rss_facts_mb']:.0f} MB with the facts loaded, {r['rss_cold_mb']:.0f} MB"

@@ -136,6 +136,7 @@ def _phrase_table() -> tuple[dict[tuple[str, ...], str], dict[str, str], frozens
 PHRASES, SYNONYMS, CONCEPTS = _phrase_table()
 """Several words that mean one thing (merged first), and word -> concept for single words."""
 _LONGEST_PHRASE = max((len(p) for p in PHRASES), default=1)
+_HEADS = frozenset(p[0] for p in PHRASES if p)
 
 
 def _stem(word: str) -> str:
@@ -161,7 +162,12 @@ def merge_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str] = PHRAS
     out: list[str] = []
     i = 0
     n = len(tokens)
+    heads = _HEADS if phrases is PHRASES else {p[0] for p in phrases}
     while i < n:
+        if tokens[i] not in heads:  # no phrase starts with this word
+            out.append(tokens[i])
+            i += 1
+            continue
         for size in range(min(_LONGEST_PHRASE, n - i), 1, -1):
             hit = phrases.get(tuple(tokens[i : i + size]))
             if hit is not None:

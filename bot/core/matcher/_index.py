@@ -52,7 +52,7 @@ HIGH_CONFIDENCE = 85.0
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
-READ_BUDGET = 40_000
+READ_BUDGET = 25_000
 """How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
 VAGUE_WORD_SHARE = 0.05
 VAGUE_WORD_MIN = 3
@@ -347,6 +347,7 @@ class FactIndex:
     again when next asked, so that memory follows the servers in use, not all servers."""
     _recent: OrderedDict[int, None] = field(default_factory=OrderedDict)  # least recent first
     _read_facts: int = 0
+    _memo: dict[str, tuple[str, ...]] | None = None  # texts read, while a scope is built
 
     @classmethod
     def build(
@@ -391,6 +392,11 @@ class FactIndex:
             self._built_scope(scope_id)
             done += len(scope.entries)
         return done
+
+    def holds(self, guild_id: int | None) -> bool:
+        """Whether a question there is answered from facts already read (DMs always are)."""
+        scope = self._scopes.get(guild_id) if guild_id else None
+        return scope is None or scope.built
 
     @property
     def read_facts(self) -> int:
@@ -494,10 +500,14 @@ class FactIndex:
         scope.lex_version += 1
         scope.built = True
         lexicon = self._reading_lexicon(scope_id)
-        for entry in scope.entries.values():
-            self._read_entry(scope, entry, lexicon)
-        for entry in scope.entries.values():
-            self._refresh(entry, lexicon)
+        self._memo = {}  # the terms a text is read with do not change during the build
+        try:
+            for entry in scope.entries.values():
+                self._read_entry(scope, entry, lexicon)
+            for entry in scope.entries.values():
+                self._refresh(entry, lexicon)
+        finally:
+            self._memo = None
 
     def _reading_lexicon(self, scope_id: int) -> Lexicon:
         """The lexicon a scope's facts (and questions in it) are read with: its own over the
@@ -522,8 +532,14 @@ class FactIndex:
         return _View((base, own), self._reading_lexicon(guild_id or 0))
 
     # --- maintenance ------------------------------------------------------------------------
-    def _read(self, text: str, lexicon: Lexicon) -> list[str]:
-        return content_tokens(lexicon.apply(tokens(text)))
+    def _read(self, text: str, lexicon: Lexicon) -> Sequence[str]:
+        memo = self._memo
+        if memo is None:
+            return content_tokens(lexicon.apply(tokens(text)))
+        got = memo.get(text)
+        if got is None:  # a scope's texts are read several times while it is built
+            got = memo[text] = tuple(content_tokens(lexicon.apply(tokens(text))))
+        return got
 
     def add(self, fact: Fact, *, refresh: bool = True) -> None:
         """Add a fact, replacing any fact with the same scope and id.
