@@ -101,12 +101,14 @@ _CASED_RE, _CASED_TOKEN = _cased_nations()
 
 
 def _raw_words(text: str) -> list[str]:
-    if _CASED_RE is not None:  # "US" and "U.S." name a nation only in capitals
+    if _CASED_RE is not None and text != text.lower():  # "US" names a nation in capitals only
         text = _CASED_RE.sub(lambda m: f" {_CASED_TOKEN[m.group()]} ", text)
     text = fold(text)
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    text = join_thousands(text)
+    if "'" in text:  # every contraction has an apostrophe
+        for pattern, repl in _CONTRACTIONS:
+            text = pattern.sub(repl, text)
+    if "," in text:
+        text = join_thousands(text)
     raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
     return _number_words(raw)
 
@@ -134,6 +136,7 @@ def _phrase_table() -> tuple[dict[tuple[str, ...], str], dict[str, str], frozens
 PHRASES, SYNONYMS, CONCEPTS = _phrase_table()
 """Several words that mean one thing (merged first), and word -> concept for single words."""
 _LONGEST_PHRASE = max((len(p) for p in PHRASES), default=1)
+_HEADS = frozenset(p[0] for p in PHRASES if p)
 
 
 def _stem(word: str) -> str:
@@ -159,7 +162,12 @@ def merge_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str] = PHRAS
     out: list[str] = []
     i = 0
     n = len(tokens)
+    heads = _HEADS if phrases is PHRASES else {p[0] for p in phrases}
     while i < n:
+        if tokens[i] not in heads:  # no phrase starts with this word
+            out.append(tokens[i])
+            i += 1
+            continue
         for size in range(min(_LONGEST_PHRASE, n - i), 1, -1):
             hit = phrases.get(tuple(tokens[i : i + size]))
             if hit is not None:
@@ -172,7 +180,7 @@ def merge_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str] = PHRAS
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def tokens(text: str) -> tuple[str, ...]:
     """All tokens of a text after normalisation, phrase merging and stemming (stopwords kept).
 

@@ -71,6 +71,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u
 def fold(text: str) -> str:
     """Unicode-normalise and case-fold: smart quotes and dashes made plain, accents and control
     characters removed, letters such as "ø" and "æ" spelt out ("Søren" -> "soren")."""
+    if text.isascii():  # nothing to normalise, map or strip but control characters
+        return _CONTROL.sub(" ", text.replace("`", "'")).casefold()
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     text = _CONTROL.sub(" ", text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -133,3 +133,31 @@ def test_generated_facts_are_valid_fact_file_facts(tmp_path: Path) -> None:
     path = tmp_path / "gen.yaml"
     path.write_text(dump_facts(facts), encoding="utf-8")
     assert load_fact_file(path, scope=SERVER_A) == facts
+
+
+def test_a_server_read_again_after_being_forgotten_replies_the_same(
+    bundled_facts: list[Fact],
+) -> None:
+    """With room for one server's facts at a time, servers asked in turn are forgotten and read
+    again: every reply is the one an index holding everything gives."""
+    facts = [*bundled_facts, *_topic_facts(SERVER_B), *generated_facts(300, SERVER_A)]
+    roomy = FactIndex.build(facts)
+    tight = FactIndex.build(facts)
+    tight.read_budget = 1
+    for q in questions()[:60]:
+        for guild in (SERVER_A, SERVER_B, None):
+            assert tight.match(q, guild_id=guild) == roomy.match(q, guild_id=guild), (q, guild)
+    assert len(tight._recent) == 1  # only the server asked last is held read
+
+
+def test_facts_added_to_a_server_not_yet_asked_are_answered(bundled_facts: list[Fact]) -> None:
+    index = FactIndex.build(bundled_facts)
+    topic = _topic_facts(SERVER_B)
+    for fact in topic:
+        index.add(fact)  # the server was never asked: its facts are read when it first is
+    whole = FactIndex.build([*bundled_facts, *topic])
+    assert replies(index, SERVER_B) == replies(whole, SERVER_B)
+    index.remove(topic[0].key)
+    index.add(topic[0])  # a change to a server already read
+    assert [f.id for f in index.facts(SERVER_B)][-1] == topic[0].id
+    assert len(index) == len(whole)

@@ -77,7 +77,7 @@ def _without(fact: Fact, wording: int) -> Fact:
 
 def _people(index: FactIndex, guild_id: int | None) -> list[str]:
     """The people a scope's facts name (their full names as read), in a stable order."""
-    scope = index._scopes.get(guild_id or 0)
+    scope = index._built_scope(guild_id or 0)
     if scope is None:
         return []
     return sorted({p for ps in scope.lexicon.names.values() for p in ps if " " in p})

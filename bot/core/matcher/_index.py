@@ -6,7 +6,8 @@ import heapq
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -28,6 +29,7 @@ from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
     ALL,
     KIND_FOR_QTYPE,
+    NO_KEYS,
     ORDINAL_TOKEN,
     SCORE_TOKEN,
     TIME_TOKEN,
@@ -37,6 +39,7 @@ from ._terms import (
     TermsFileSpec,
     load_terms_dir,
     question_type,
+    shared_set,
     term_keys,
 )
 
@@ -49,6 +52,8 @@ HIGH_CONFIDENCE = 85.0
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
+READ_BUDGET = 25_000
+"""How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
 VAGUE_WORD_SHARE = 0.05
 VAGUE_WORD_MIN = 3
 """A question of one word found in more than this share (and number) of facts gets choices,
@@ -151,19 +156,18 @@ _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
 
-@dataclass(slots=True)
-class _Phrasing:
-    text: str
-    tokens: tuple[str, ...]  # its content tokens, each once
-    keys: frozenset[str] = frozenset()  # its key terms as "class:value", numbers as "number:7"
-    weight: float = 0.0  # sum of its tokens' weights, valid while weight_key is current
-    weight_key: tuple[int, int] = (-1, -1)
-    factor: float = 1.0  # below 1 for the answer sentence and the quote read as wordings
+_BREAK = "\x00"
+"""Between two texts of a fact: the words either side are not one name."""
+_IMPLICIT = frozenset({"score", "time", "year", "whatyear"})
 
-    @property
-    def norm(self) -> str:
-        """Its tokens sorted: fuzz.ratio on these is a token-sort ratio."""
-        return " ".join(sorted(self.tokens))
+_FACTORS: dict[tuple[float, ...], tuple[float, ...]] = {}
+
+
+def _factors(questions: int, extra: tuple[float, ...]) -> tuple[float, ...]:
+    """The wording factors of a fact: 1 per question, then those of its answer and quote (one
+    shared tuple per distinct shape, since facts have few shapes)."""
+    key = (1.0,) * questions + extra
+    return _FACTORS.setdefault(key, key)
 
 
 class _WeightMemo(dict[str, float]):
@@ -217,38 +221,72 @@ class _Query:
         return self.weights[token]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Entry:
+    """One fact and what is read from it. Until its scope is first asked, only the fact."""
+
     fact: Fact
-    phrasings: list[_Phrasing]
-    vocab: frozenset[str]
-    answer_vocab: frozenset[str]
-    answer_values: frozenset[str]  # numbers and places among its short answers
-    answer_kinds: frozenset[str] = frozenset()  # what its answer sentence names: a time, ...
-    answer_people: frozenset[str] = frozenset()  # who its short answers name
-    topic: frozenset[str] = frozenset()  # its people and events, as key terms
+    seq: int  # the order facts were added in, across scopes
+    wordings: tuple[tuple[str, ...], ...] = ()
+    """The content tokens of each question, then of the answer sentence and the quote (each
+    token once, sorted: fuzz.ratio on them joined is a token-sort ratio)."""
+    factors: tuple[float, ...] = ()  # below 1 for the answer sentence and the quote
+    wording_keys: tuple[frozenset[str], ...] | None = None
+    """Key terms of each wording as "class:value", numbers as "number:7"; read when first scored."""
+    vocab: tuple[str, ...] = ()  # every word of its wordings, answer and tags, sorted
+    answer_vocab: tuple[str, ...] = ()  # the words of its answer sentence and tags, sorted
+    answer_values: frozenset[str] = NO_KEYS  # numbers and places among its short answers
+    answer_kinds: frozenset[str] = NO_KEYS  # what its answer sentence names: a time, ...
+    answer_people: frozenset[str] = NO_KEYS  # who its short answers name
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
-    subjects: frozenset[str] = frozenset()
+    subjects: frozenset[str] = NO_KEYS
     stale: bool = True  # its key terms must be read again (its scope learned a term it has)
-    phrasings_stale: bool = True
-    alive: bool = True
+
+
+def _names_topic(entry: _Entry, query: _Query) -> bool:
+    """Whether a question names one of a fact's people or events (True if it has none)."""
+    people = entry.anchors.get("person", NO_KEYS)
+    events = entry.anchors.get("event", NO_KEYS)
+    if not people and not events:
+        return True
+    return not people.isdisjoint(query.anchors.get("person", ())) or not events.isdisjoint(
+        query.anchors.get("event", ())
+    )
+
+
+def _df(posting: _Entry | list[_Entry] | None) -> int:
+    if posting is None:
+        return 0
+    return 1 if isinstance(posting, _Entry) else len(posting)
+
+
+def _each(posting: _Entry | list[_Entry] | None) -> Sequence[_Entry]:
+    if posting is None:
+        return ()
+    return (posting,) if isinstance(posting, _Entry) else posting
 
 
 @dataclass(slots=True)
 class _Scope:
-    """What is computed from one scope's facts: word statistics, typo pools, key terms.
+    """One scope's facts, and what is computed from them: word statistics, typo pools, key terms.
 
     A question in a server sees the bundled scope and that server's scope, never another's.
+    What is computed is built when the scope is first asked (or warmed), in one pass.
     """
 
-    postings: dict[str, set[int]] = field(default_factory=dict)
+    entries: dict[str, _Entry] = field(default_factory=dict)  # by fact id, in the order added
+    built: bool = False
+    postings: dict[str, _Entry | list[_Entry]] = field(default_factory=dict)
+    """word -> the facts using it: one fact alone (most words of a server's facts), or a list"""
     vocab_by_head: dict[str, list[str]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # name tokens: typos of these are corrected
     quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
     lexicon: Lexicon = field(default_factory=Lexicon)
-    live: int = 0
-    version: int = 0  # bumped by every change: token weights depend on the whole scope
     lex_version: int = 0  # bumped when the lexicon learns a term
+
+    @property
+    def live(self) -> int:
+        return len(self.entries)
 
 
 @dataclass(slots=True)
@@ -257,15 +295,13 @@ class _View:
 
     scopes: tuple[_Scope, ...]
     lexicon: Lexicon
-    key: tuple[int, int]
-    lex_key: tuple[int, int]
 
     def df(self, token: str) -> int:
-        return sum(len(s.postings.get(token, ())) for s in self.scopes)
+        return sum(_df(s.postings.get(token)) for s in self.scopes)
 
     @property
     def live(self) -> int:
-        return sum(s.live for s in self.scopes)
+        return sum(len(s.entries) for s in self.scopes)
 
     def known(self, token: str) -> bool:
         return any(token in s.postings for s in self.scopes)
@@ -284,23 +320,34 @@ class _View:
             out.extend(s.vocab_by_head.get(letter, ()))
         return out
 
-    def postings(self, token: str) -> Iterator[set[int]]:
+    def postings(self, token: str) -> Iterator[Sequence[_Entry]]:
         for s in self.scopes:
             p = s.postings.get(token)
             if p:
-                yield p
+                yield (p,) if isinstance(p, _Entry) else p
 
 
 @dataclass(slots=True)
 class FactIndex:
-    """All facts the bot can answer from, indexed for fast matching; updated in place."""
+    """All facts the bot can answer from, indexed for fast matching; updated in place.
 
-    _entries: list[_Entry] = field(default_factory=list)
-    _by_key: dict[tuple[int, str], int] = field(default_factory=dict)
+    The bundled scope is read when the index is built; a server's scope when a question is
+    first asked there (or `warm` reads it), so that many servers' facts load in seconds.
+    """
+
     _scopes: dict[int, _Scope] = field(default_factory=dict)
     _hidden: dict[int, set[str]] = field(default_factory=dict)
     _views: dict[int, tuple[tuple[int, int], Lexicon]] = field(default_factory=dict)
+    _terms: list[TermsFileSpec] = field(default_factory=list)
     _live: int = 0
+    _seq: int = 0
+    read_budget: int = 0
+    """How many servers' facts may be held read at once (READ_BUDGET unless set; the bundled
+    ones are always read): beyond it, the servers asked least recently are forgotten and read
+    again when next asked, so that memory follows the servers in use, not all servers."""
+    _recent: OrderedDict[int, None] = field(default_factory=OrderedDict)  # least recent first
+    _read_facts: int = 0
+    _memo: dict[str, tuple[str, ...]] | None = None  # texts read, while a scope is built
 
     @classmethod
     def build(
@@ -309,30 +356,73 @@ class FactIndex:
         """An index of facts. `terms` are the bundled facts' terms files (default: those
         beside the bundled facts, `facts/terms/`)."""
         index = cls()
-        index.add_terms(load_terms_dir() if terms is None else terms)
+        index._terms = list(load_terms_dir() if terms is None else terms)
+        index._scope(GLOBAL_SCOPE)
         for fact in facts:
             index.add(fact, refresh=False)
-        index.refresh()
+        index._build_scope(GLOBAL_SCOPE)  # every question reads the bundled scope
         return index
 
     def refresh(self) -> None:
         """Read the key terms of every fact whose terms changed (after adding many at once)."""
-        for entry in self._entries:
-            if entry.alive and entry.stale:
-                self._refresh(entry)
-            if entry.alive and entry.phrasings_stale:
-                self._refresh_phrasings(entry, None)
+        for scope_id, scope in self._scopes.items():
+            if not scope.built:
+                continue
+            lexicon = self._reading_lexicon(scope_id)
+            for entry in scope.entries.values():
+                if entry.stale:
+                    self._refresh(entry, lexicon)
+
+    def warm(self, guild_id: int | None = None) -> int:
+        """Read a server's facts now rather than when a question is first asked there (with
+        guild_id None, every server's, as far as the read budget allows). Returns how many facts
+        were read."""
+        ids = [GLOBAL_SCOPE, guild_id] if guild_id else list(self._scopes)
+        done = 0
+        for scope_id in ids:
+            scope = self._scopes.get(scope_id) if scope_id is not None else None
+            if scope is None or scope.built:
+                continue
+            if (
+                guild_id is None
+                and scope_id != GLOBAL_SCOPE
+                and self._read_facts + len(scope.entries) > self._budget()
+            ):
+                continue
+            self._built_scope(scope_id)
+            done += len(scope.entries)
+        return done
+
+    def holds(self, guild_id: int | None) -> bool:
+        """Whether a question there is answered from facts already read (DMs always are)."""
+        scope = self._scopes.get(guild_id) if guild_id else None
+        return scope is None or scope.built
+
+    @property
+    def read_facts(self) -> int:
+        """How many servers' facts are held read now."""
+        return self._read_facts
+
+    def _budget(self) -> int:
+        return self.read_budget or READ_BUDGET
 
     def add_terms(self, terms: Iterable[TermsFileSpec]) -> None:
         """Teach the bundled scope the key terms of a terms file."""
+        terms = list(terms)
+        self._terms.extend(terms)
         scope = self._scope(GLOBAL_SCOPE)
+        if not scope.built:
+            return
         for spec in terms:
-            scope.lexicon.add_terms_file(spec)
-            for person in {p for ps in scope.lexicon.names.values() for p in ps}:
-                scope.names.update(person.split())
+            self._teach(scope, spec)
         scope.lexicon.learned.add(ALL)
         self._learned(GLOBAL_SCOPE)
-        scope.version += 1
+
+    @staticmethod
+    def _teach(scope: _Scope, spec: TermsFileSpec) -> None:
+        scope.lexicon.add_terms_file(spec)
+        for person in {p for ps in scope.lexicon.names.values() for p in ps}:
+            scope.names.update(person.split())
 
     def _learned(self, scope_id: int) -> None:
         """After a scope's lexicon learned terms: the facts using them read them again."""
@@ -344,13 +434,15 @@ class FactIndex:
         # The bundled scope's terms are read by every server's facts too.
         scopes = self._scopes.values() if scope_id == GLOBAL_SCOPE else (scope,)
         for s in scopes:
+            if not s.built:
+                continue
             if ALL in learned:
-                docs: Iterable[int] = (d for p in s.postings.values() for d in p)
+                entries: Iterable[_Entry] = s.entries.values()
             else:
-                docs = (d for t in learned for d in s.postings.get(t, ()))
-            for doc in docs:
-                entry = self._entries[doc]
-                entry.stale = entry.phrasings_stale = True
+                entries = (e for t in learned for e in _each(s.postings.get(t)))
+            for entry in entries:
+                entry.stale = True
+                entry.wording_keys = None
         learned.clear()
 
     def _scope(self, scope_id: int) -> _Scope:
@@ -359,54 +451,145 @@ class FactIndex:
             scope = self._scopes[scope_id] = _Scope()
         return scope
 
-    def _view(self, guild_id: int | None) -> _View:
-        base = self._scope(GLOBAL_SCOPE)
-        own = self._scopes.get(guild_id) if guild_id else None
-        if own is None:
-            return _View((base,), base.lexicon, (base.version, -1), (base.lex_version, -1))
+    def _built_scope(self, scope_id: int) -> _Scope | None:
+        """A scope, read if it was not yet; None if no fact was ever added to it."""
+        scope = self._scopes.get(scope_id)
+        if scope is None or scope_id == GLOBAL_SCOPE:
+            if scope is not None and not scope.built:
+                self._build_scope(scope_id)
+            return scope
+        if scope.built:
+            self._recent.move_to_end(scope_id)
+            return scope
+        self._build_scope(scope_id)
+        self._recent[scope_id] = None
+        self._read_facts += len(scope.entries)
+        while self._read_facts > self._budget() and len(self._recent) > 1:
+            oldest = next(iter(self._recent))
+            self._forget(oldest)
+        return scope
+
+    def _forget(self, scope_id: int) -> None:
+        """Drop what was read from a server's facts (they are read again when next asked)."""
+        scope = self._scopes[scope_id]
+        del self._recent[scope_id]
+        self._read_facts -= len(scope.entries)
+        self._views.pop(scope_id, None)
+        scope.built = False
+        scope.postings, scope.vocab_by_head = {}, {}
+        scope.names, scope.quoted = set(), set()
+        scope.lexicon = Lexicon()
+        scope.entries = {k: _Entry(e.fact, e.seq) for k, e in scope.entries.items()}
+
+    def _build_scope(self, scope_id: int) -> None:
+        """Read every fact of a scope in one pass: its lexicon first, then each fact's words."""
+        scope = self._scopes[scope_id]
+        if scope.built:
+            return
+        if scope_id != GLOBAL_SCOPE:
+            self._build_scope(GLOBAL_SCOPE)  # a server's facts are read with the bundled terms
+        scope.lexicon = Lexicon()
+        scope.postings, scope.vocab_by_head = {}, {}
+        scope.names, scope.quoted = set(), set()
+        if scope_id == GLOBAL_SCOPE:
+            for spec in self._terms:
+                self._teach(scope, spec)
+        for entry in scope.entries.values():
+            scope.lexicon.add_fact(entry.fact)
+        scope.lexicon.learned.clear()
+        scope.lex_version += 1
+        scope.built = True
+        lexicon = self._reading_lexicon(scope_id)
+        self._memo = {}  # the terms a text is read with do not change during the build
+        try:
+            for entry in scope.entries.values():
+                self._read_entry(scope, entry, lexicon)
+            for entry in scope.entries.values():
+                self._refresh(entry, lexicon)
+        finally:
+            self._memo = None
+
+    def _reading_lexicon(self, scope_id: int) -> Lexicon:
+        """The lexicon a scope's facts (and questions in it) are read with: its own over the
+        bundled one."""
+        base = self._scopes[GLOBAL_SCOPE]
+        if scope_id == GLOBAL_SCOPE:
+            return base.lexicon
+        own = self._scopes[scope_id]
         lex_key = (base.lex_version, own.lex_version)
-        cached = self._views.get(guild_id or 0)
+        cached = self._views.get(scope_id)
         if cached is None or cached[0] != lex_key:
             cached = (lex_key, base.lexicon.merged(own.lexicon))
-            self._views[guild_id or 0] = cached
-        return _View((base, own), cached[1], (base.version, own.version), lex_key)
+            self._views[scope_id] = cached
+        return cached[1]
+
+    def _view(self, guild_id: int | None) -> _View:
+        base = self._built_scope(GLOBAL_SCOPE)
+        assert base is not None
+        own = self._built_scope(guild_id) if guild_id else None
+        if own is None:
+            return _View((base,), base.lexicon)
+        return _View((base, own), self._reading_lexicon(guild_id or 0))
 
     # --- maintenance ------------------------------------------------------------------------
-    def _read(self, text: str, lexicon: Lexicon) -> list[str]:
-        return content_tokens(lexicon.apply(tokens(text)))
+    def _read(self, text: str, lexicon: Lexicon) -> Sequence[str]:
+        memo = self._memo
+        if memo is None:
+            return content_tokens(lexicon.apply(tokens(text)))
+        got = memo.get(text)
+        if got is None:  # a scope's texts are read several times while it is built
+            got = memo[text] = tuple(content_tokens(lexicon.apply(tokens(text))))
+        return got
 
     def add(self, fact: Fact, *, refresh: bool = True) -> None:
         """Add a fact, replacing any fact with the same scope and id.
 
-        Its key terms are read at once unless `refresh` is False (then call `refresh()`).
+        Its key terms are read at once unless `refresh` is False (then call `refresh()`), or
+        when its scope is first asked if the scope was not read yet.
         """
-        if fact.key in self._by_key:
-            self.remove(fact.key)
         scope = self._scope(fact.scope)
+        if fact.id in scope.entries:
+            self.remove(fact.key)
+        self._seq += 1
+        entry = _Entry(fact, self._seq)
+        scope.entries[fact.id] = entry
+        self._live += 1
+        if not scope.built:
+            return
+        if fact.scope in self._recent:
+            self._read_facts += 1
         scope.lexicon.add_fact(fact)
         self._learned(fact.scope)
-        view = self._view(fact.scope if fact.scope != GLOBAL_SCOPE else None)
-        lexicon = view.lexicon
-        phrasings = []
+        lexicon = self._reading_lexicon(fact.scope)
+        self._read_entry(scope, entry, lexicon)
+        if refresh:
+            self._refresh(
+                entry, lexicon
+            )  # its key terms now, so that no question pays for reading them
+
+    def _read_entry(self, scope: _Scope, entry: _Entry, lexicon: Lexicon) -> None:
+        """Read a fact's words into its entry and its scope's postings."""
+        fact = entry.fact
+        wordings = []
         vocab: set[str] = set()
         for text in fact.all_questions:
-            content = tuple(self._read(text, lexicon))
-            phrasings.append(_Phrasing(text, tuple(dict.fromkeys(content))))
+            content = self._read(text, lexicon)
+            wordings.append(tuple(sorted(set(content))))
             vocab.update(content)
         # The answer sentence and the quote are wordings too, of a lesser kind: "what time did
         # Sousa run?" is worded like "Sousa was second, in 2:20:59", not like "who was second?".
+        extra: list[float] = []
         for text, factor in ((fact.answer, ANSWER_WORDING), (fact.quote or "", QUOTE_WORDING)):
-            content = tuple(self._read(text, lexicon))
+            content = self._read(text, lexicon)
             if content:
-                phrasings.append(
-                    _Phrasing(fact.question, tuple(dict.fromkeys(content)), factor=factor)
-                )
-        answer_vocab = frozenset(self._read(fact.answer, lexicon)).union(
+                wordings.append(tuple(sorted(set(content))))
+                extra.append(factor)
+        answer_words = set(self._read(fact.answer, lexicon)).union(
             t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
         )
         implicit = {
             word
-            for t in answer_vocab
+            for t in answer_words
             for word in (
                 ("score",)
                 if SCORE_TOKEN.match(t)
@@ -418,54 +601,49 @@ class FactIndex:
             )
         }
         if implicit:  # "at what score ..." is answered by "at 6-5"
-            answer_vocab = answer_vocab | implicit
-        vocab.update(answer_vocab)
+            answer_words |= implicit
+        vocab.update(answer_words)
         short = [t for a in fact.accept for t in self._read(a, lexicon)]
-        entry = _Entry(
-            fact=fact,
-            phrasings=phrasings,
-            vocab=frozenset(vocab),
-            answer_vocab=answer_vocab,
-            answer_values=frozenset(t for t in short if t[0].isdigit()),
-        )
+        entry.wordings = tuple(wordings)
+        entry.factors = _factors(len(fact.all_questions), tuple(extra))
+        entry.wording_keys = None
+        entry.vocab = tuple(sorted(vocab))
+        entry.answer_vocab = tuple(sorted(answer_words))
+        entry.answer_values = shared_set(t for t in short if t[0].isdigit())
+        entry.stale = True
         # A word of the article is not an unknown word, even where no phrasing uses it.
         scope.quoted.update(self._read(fact.quote or "", lexicon))
         if fact.kind == "person":  # people's names: short typos of these are worth correcting
             scope.names.update(short)
         for about in fact.about:
             scope.names.update(self._read(about, lexicon))
-        doc = len(self._entries)
-        self._entries.append(entry)
-        self._by_key[fact.key] = doc
         for t in entry.vocab:
             posting = scope.postings.get(t)
             if posting is None:
-                scope.postings[t] = {doc}
+                scope.postings[t] = entry
                 if len(t) >= MIN_TYPO_LENGTH and not t[0].isdigit():
                     scope.vocab_by_head.setdefault(t[0], []).append(t)
+            elif isinstance(posting, _Entry):
+                scope.postings[t] = [posting, entry]
             else:
-                posting.add(doc)
-        scope.live += 1
-        scope.version += 1
-        self._live += 1
-        if refresh:
-            self._refresh(entry)  # its key terms now, so that no question pays for reading them
+                posting.append(entry)
 
     def remove(self, key: tuple[int, str]) -> Fact | None:
         """Remove a fact by (scope, id); returns it, or None if it was not indexed."""
-        doc = self._by_key.pop(key, None)
-        if doc is None:
+        scope = self._scopes.get(key[0])
+        entry = scope.entries.pop(key[1], None) if scope is not None else None
+        if scope is None or entry is None:
             return None
-        entry = self._entries[doc]
-        entry.alive = False
-        scope = self._scope(entry.fact.scope)
-        for t in entry.vocab:
-            posting = scope.postings.get(t)
-            if posting is not None:
-                posting.discard(doc)
-        scope.live -= 1
-        scope.version += 1
         self._live -= 1
+        if key[0] in self._recent:
+            self._read_facts -= 1
+        if scope.built:
+            for t in entry.vocab:
+                posting = scope.postings.get(t)
+                if posting is entry:
+                    scope.postings[t] = []  # a word once used stays a known word
+                elif isinstance(posting, list) and entry in posting:
+                    posting.remove(entry)
         return entry.fact
 
     def hide(self, guild_id: int, fact_id: str) -> None:
@@ -477,16 +655,20 @@ class FactIndex:
 
     def get(self, fact_id: str, guild_id: int | None = None) -> Fact | None:
         """A fact visible in a server (its own first, then a bundled one), by id."""
-        for scope in ((guild_id,) if guild_id else ()) + (GLOBAL_SCOPE,):
-            doc = self._by_key.get((scope, fact_id))
-            if doc is not None and self._visible(self._entries[doc].fact, guild_id):
-                return self._entries[doc].fact
+        for scope_id in ((guild_id,) if guild_id else ()) + (GLOBAL_SCOPE,):
+            scope = self._scopes.get(scope_id)
+            entry = scope.entries.get(fact_id) if scope is not None else None
+            if entry is not None and self._visible(entry.fact, guild_id):
+                return entry.fact
         return None
 
     def facts(self, guild_id: int | None = None) -> Iterator[Fact]:
-        """Every fact visible in a server (or every bundled fact when guild_id is None)."""
-        for entry in self._entries:
-            if entry.alive and self._visible(entry.fact, guild_id):
+        """Every fact visible in a server (or every bundled fact when guild_id is None), in the
+        order they were added."""
+        scopes = [GLOBAL_SCOPE, guild_id] if guild_id else [GLOBAL_SCOPE]
+        lists = [list(s.entries.values()) for i in scopes if (s := self._scopes.get(i))]
+        for entry in heapq.merge(*lists, key=lambda e: e.seq):
+            if self._visible(entry.fact, guild_id):
                 yield entry.fact
 
     def __len__(self) -> int:
@@ -500,44 +682,55 @@ class FactIndex:
     def _lexicon_of(self, entry: _Entry, view: _View | None = None) -> Lexicon:
         """The lexicon a fact's key terms are read with: its scope's (with the bundled one)."""
         if entry.fact.scope == GLOBAL_SCOPE:
-            return self._scope(GLOBAL_SCOPE).lexicon
+            return self._scopes[GLOBAL_SCOPE].lexicon
         if view is not None and len(view.scopes) > 1:
             return view.lexicon
-        return self._view(entry.fact.scope).lexicon
+        return self._reading_lexicon(entry.fact.scope)
 
-    def _refresh_phrasings(self, entry: _Entry, view: _View | None) -> None:
-        if not entry.phrasings_stale:
-            return
-        lexicon = self._lexicon_of(entry, view)
-        for ph in entry.phrasings:
-            if ph.factor < 1.0:
-                continue
-            content = sorted(ph.tokens)
-            ph.keys = term_keys(
-                lexicon.anchors_of(content, imply_sex=False), (t for t in content if t[0].isdigit())
+    def _wording_keys(self, entry: _Entry, view: _View) -> tuple[frozenset[str], ...]:
+        keys = entry.wording_keys
+        if keys is None:
+            lexicon = self._lexicon_of(entry, view)
+            keys = entry.wording_keys = tuple(
+                term_keys(
+                    lexicon.anchors_of(content, imply_sex=False),
+                    (t for t in content if t[0].isdigit()),
+                )
+                if factor == 1.0
+                else NO_KEYS
+                for content, factor in zip(entry.wordings, entry.factors, strict=True)
             )
-        entry.phrasings_stale = False
+        return keys
 
-    def _refresh(self, entry: _Entry, view: _View | None = None) -> None:
+    def _stream(self, entry: _Entry, lexicon: Lexicon) -> Iterator[str]:
+        """Every word of a fact, text by text in its order (a break between texts), so that
+        "Luca Ferrante" is read as one person wherever it is written."""
+        fact = entry.fact
+        texts = (*fact.all_questions, fact.answer)
+        for text in itertools.chain(texts, (tag.replace("-", " ") for tag in fact.tags)):
+            yield from self._read(text, lexicon)
+            yield _BREAK
+        yield from (t for t in entry.answer_vocab if t in _IMPLICIT)  # "at 6-5": a score
+
+    def _refresh(self, entry: _Entry, lexicon: Lexicon) -> None:
         """(Re)read an entry's key terms with its scope's current lexicon."""
         if not entry.stale:
             return
-        lexicon = self._lexicon_of(entry, view)
         fact = entry.fact
-        anchors = dict(lexicon.anchors_of(entry.vocab))
+        anchors = dict(lexicon.anchors_of(self._stream(entry, lexicon)))
         if fact.sex in {"men", "women"}:
             anchors["sex"] = frozenset({fact.sex})
         # The years a fact's own scope is about (not another scope's: the bundled article's
         # Games are not a server's season).
-        years = set(anchors.get("year", ())) | self._scope(fact.scope).lexicon.default_years
+        years = set(anchors.get("year", ())) | self._scopes[fact.scope].lexicon.default_years
         if fact.source is not None:
             years.add(str(fact.source.date.year))
         if years:
-            anchors["year"] = frozenset(years)
+            anchors["year"] = shared_set(years)
         if any(YEAR_TOKEN.match(t) for t in entry.vocab):
-            anchors["measure"] = anchors.get("measure", frozenset()) | {"year"}
+            anchors["measure"] = shared_set(anchors.get("measure", frozenset()) | {"year"})
         if any(TIME_TOKEN.match(t) for t in entry.vocab):
-            anchors["measure"] = anchors.get("measure", frozenset()) | {"racetime"}
+            anchors["measure"] = shared_set(anchors.get("measure", frozenset()) | {"racetime"})
         entry.anchors = anchors
         answer = lexicon.anchors_of(entry.answer_vocab, imply_sex=False)
         kinds: set[str] = {"text"}  # any sentence can give a reason or a quote
@@ -552,14 +745,13 @@ class FactIndex:
             YEAR_TOKEN.match(t) or TIME_TOKEN.match(t) for t in entry.answer_vocab
         ):
             kinds.add("date")
-        entry.answer_kinds = frozenset(kinds)
-        entry.topic = term_keys({k: v for k, v in anchors.items() if k in {"person", "event"}}, ())
+        entry.answer_kinds = shared_set(kinds)
         entry.answer_people = lexicon.anchors_of(
             [t for a in fact.accept for t in self._read(a, lexicon)], imply_sex=False
-        ).get("person", frozenset())
+        ).get("person", NO_KEYS)
         entry.subjects = lexicon.anchors_of(
             self._read(fact.question, lexicon), imply_sex=False
-        ).get("person", frozenset())
+        ).get("person", NO_KEYS)
         entry.stale = False
 
     # --- matching ---------------------------------------------------------------------------
@@ -690,11 +882,11 @@ class FactIndex:
         # that cannot reach the top three are never scored phrasing by phrasing.
         bounded: list[tuple[float, float, float, _Entry]] = []
         weight = query.weights.__getitem__
-        for doc in self._candidates(view, query):
-            entry = self._entries[doc]
+        for entry in self._candidates(view, query):
             if not self._visible(entry.fact, guild_id):
                 continue
-            self._refresh(entry, view)
+            if entry.stale:
+                self._refresh(entry, self._lexicon_of(entry, view))
             matched = self._matched(entry, query)
             recall = sum(map(weight, matched)) / query.total
             penalty = self._penalties(entry, query)
@@ -717,7 +909,6 @@ class FactIndex:
         for bound, recall, penalty, entry in bounded:
             if len(scored) >= MAX_SUGGESTIONS and bound <= scored[MAX_SUGGESTIONS - 1].score:
                 break
-            self._refresh_phrasings(entry, view)
             scored.append(self._score(entry, query, recall, penalty, view))
             scored.sort(key=lambda c: c.score, reverse=True)
         # One common word ("race?", "gold") cannot pick a fact out; one rare word ("awang") can.
@@ -727,7 +918,7 @@ class FactIndex:
         return self._decide(question, scored, may_answer=not vague)
 
     @staticmethod
-    def _candidates(view: _View, query: _Query) -> list[int]:
+    def _candidates(view: _View, query: _Query) -> list[_Entry]:
         """The facts sharing the question's most telling words, best first (at most CANDIDATES)."""
         live = view.live
         limit = max(COMMON_TOKEN_MIN, int(live * COMMON_TOKEN_SHARE))
@@ -741,7 +932,7 @@ class FactIndex:
                 return []
             docs = itertools.chain.from_iterable(view.postings(known[0]))
             return list(itertools.islice(docs, FALLBACK_SCAN))
-        acc: dict[int, float] = {}
+        acc: dict[_Entry, float] = {}
         for t in selective:
             w = query.weight(t)
             for posting in view.postings(t):
@@ -762,29 +953,29 @@ class FactIndex:
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        answered = (query.token_set & entry.answer_vocab) | self._named(entry, query)
+        answered = query.token_set.intersection(entry.answer_vocab) | self._named(entry, query)
         answered_weight = sum(map(w, answered))
         best_p = 0.0
-        best_phrasing = entry.phrasings[0]
-        for ph in entry.phrasings:
-            shared = query.token_set.intersection(ph.tokens)
+        best = 0
+        keys = self._wording_keys(entry, view)
+        for i, (toks, factor) in enumerate(zip(entry.wordings, entry.factors, strict=True)):
+            shared = query.token_set.intersection(toks)
             own = answered_weight + sum(map(w, shared - answered))
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
-            if ph.weight_key != view.key:
-                ph.weight = sum(map(w, ph.tokens)) or 1.0
-                ph.weight_key = view.key
-            precision = sum(map(w, shared)) / ph.weight
-            similarity = fuzz.ratio(query.norm, ph.norm) / 100.0
-            unmatched = len(ph.keys - query.keys)
-            combined = ph.factor * (
+            precision = sum(map(w, shared)) / (sum(map(w, toks)) or 1.0)
+            similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
+            unmatched = len(keys[i] - query.keys)
+            combined = factor * (
                 W_RECALL * recall_here
                 + W_PRECISION * precision
                 + W_FUZZ * similarity
                 - unmatched * PHRASING_ANCHOR_PENALTY / 100.0
             )
             if combined > best_p:
-                best_p, best_phrasing = combined, ph
-        return Candidate(entry.fact, round(100.0 * best_p - penalty, 2), best_phrasing.text)
+                best_p, best = combined, i
+        questions = entry.fact.all_questions
+        text = questions[best] if best < len(questions) else entry.fact.question
+        return Candidate(entry.fact, round(100.0 * best_p - penalty, 2), text)
 
     @staticmethod
     def _named(entry: _Entry, query: _Query) -> frozenset[str]:
@@ -797,7 +988,7 @@ class FactIndex:
 
     @classmethod
     def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
-        return (query.token_set & entry.vocab) | cls._named(entry, query)
+        return query.token_set.intersection(entry.vocab) | cls._named(entry, query)
 
     @staticmethod
     def _penalties(entry: _Entry, query: _Query) -> float:
@@ -836,7 +1027,7 @@ class FactIndex:
                 penalty += PARTIAL_ANCHOR_PENALTY
         if asks_for_subject:
             return penalty
-        if entry.fact.scope != query.scope and entry.topic and not entry.topic & query.keys:
+        if entry.fact.scope != query.scope and not _names_topic(entry, query):
             # A bundled fact asked in a server with facts of its own, naming none of its
             # people or events: "who got 3rd in the women's?" there is about that server's sport.
             penalty += FOREIGN_TOPIC_PENALTY

@@ -11,10 +11,11 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-from collections import ChainMap, Counter
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +269,7 @@ _SPLIT_NAMES = re.compile(r"\s*(?:,|&|/|\band\b|\bwith\b)\s*")
 class Lexicon:
     """The key-term tables of one scope, or of a scope and the bundled one merged."""
 
-    names: dict[str, set[str]] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """name token -> the people it may mean (a surname may mean several)"""
     person_sex: dict[str, Counter[str]] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)
@@ -285,6 +286,8 @@ class Lexicon:
     """words of the places' and events' names ("Lakeside City Marathon"): never a person"""
     event_sexes: dict[str, set[str]] = field(default_factory=dict)
     longest: int = 1
+    heads: set[str] = field(default_factory=set)
+    """first tokens of the multi-word terms"""
     learned: set[str] = field(default_factory=set)
     """Tokens whose meaning changed since the owner last looked (ALL: every token)."""
 
@@ -305,11 +308,11 @@ class Lexicon:
                 return person
         person = sys.intern(" ".join(toks))
         for t in toks:
-            people = self.names.setdefault(t, set())
+            people = self.names.get(t, ())
             if person not in people:
-                if len(toks) > 1:
-                    people.discard(t)  # "ferrante" alone was "luca ferrante" all along
-                people.add(person)
+                if len(toks) > 1:  # "ferrante" alone was "luca ferrante" all along
+                    people = tuple(p for p in people if p != t)
+                self.names[t] = (*people, person)
                 self.learned.add(t)
         if sex:
             self._vote(person, sex)
@@ -328,6 +331,7 @@ class Lexicon:
         if len(form_toks) > 1:
             self.phrases[form_toks] = token
             self.longest = max(self.longest, len(form_toks))
+            self.heads.add(form_toks[0])
         elif form_toks and form_toks[0] != token:
             self.aliases[form_toks[0]] = (token,)
 
@@ -348,7 +352,9 @@ class Lexicon:
                     self.aliases[form_toks[0]] = name  # a nickname is the full name
                 else:
                     for t in form_toks:
-                        self.names.setdefault(t, set()).add(person)
+                        known = self.names.get(t, ())
+                        if person not in known:
+                            self.names[t] = (*known, person)
         for g in spec.groups:
             members = {" ".join(_name_tokens(m)) for m in g.people}
             for form in g.forms:
@@ -403,18 +409,24 @@ class Lexicon:
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with another's terms layered over it (a server's over the bundled
-        ones): a view, built in constant time, that reads both."""
+        ones): a view, built in constant time, that reads both. A table the other lexicon
+        leaves empty is this one's own (re-merge after the other learns a term)."""
+
+        def layer(mine: dict[Any, Any], theirs: dict[Any, Any]) -> dict[Any, Any]:
+            return mine if not theirs else _Layer(theirs, mine)  # type: ignore[return-value]
+
         return Lexicon(
-            names=_UnionMap(other.names, self.names),  # type: ignore[arg-type]
-            person_sex=ChainMap(other.person_sex, self.person_sex),  # type: ignore[arg-type]
-            events=ChainMap(other.events, self.events),  # type: ignore[arg-type]
-            phrases=ChainMap(other.phrases, self.phrases),  # type: ignore[arg-type]
-            aliases=ChainMap(other.aliases, self.aliases),  # type: ignore[arg-type]
-            years=ChainMap(other.years, self.years),  # type: ignore[arg-type]
+            names=self.names if not other.names else _UnionMap(other.names, self.names),  # type: ignore[arg-type]
+            person_sex=layer(self.person_sex, other.person_sex),
+            events=layer(self.events, other.events),
+            phrases=layer(self.phrases, other.phrases),
+            aliases=layer(self.aliases, other.aliases),
+            years=layer(self.years, other.years),
             default_years=self.default_years | other.default_years,
-            groups=ChainMap(other.groups, self.groups),  # type: ignore[arg-type]
-            places=_UnionSet(other.places, self.places),  # type: ignore[arg-type]
+            groups=layer(self.groups, other.groups),
+            places=self.places if not other.places else _UnionSet(other.places, self.places),  # type: ignore[arg-type]
             longest=max(self.longest, other.longest),
+            heads=self.heads if not other.heads else self.heads | other.heads,
         )
 
     # --- reading ---------------------------------------------------------------------------
@@ -426,7 +438,12 @@ class Lexicon:
             return list(toks)
         out: list[str] = []
         i, n = 0, len(toks)
+        heads = self.heads
         while i < n:
+            if toks[i] not in heads:
+                out.append(toks[i])
+                i += 1
+                continue
             for size in range(min(self.longest, n - i), 1, -1):
                 hit = self.phrases.get(tuple(toks[i : i + size]))
                 if hit is not None:
@@ -462,7 +479,9 @@ class Lexicon:
         people: list[set[str]] = []
         last: set[str] | None = None
         for t in toks:
-            if ORDINAL_TOKEN.match(t):
+            if not t[:1].isdigit():
+                pass
+            elif ORDINAL_TOKEN.match(t):
                 found.setdefault("rank", set()).add(t)
             elif YEAR_TOKEN.match(t):
                 found.setdefault("year", set()).add(t)
@@ -481,8 +500,8 @@ class Lexicon:
                 continue
             named = self.names.get(t)
             if named:
-                if last is not None and last & named:  # "luca ferrante": both words, one person
-                    last &= named
+                if last is not None and not last.isdisjoint(named):  # "luca ferrante": one person
+                    last.intersection_update(named)
                 else:
                     last = set(named)
                     people.append(last)
@@ -500,26 +519,62 @@ class Lexicon:
         return {k: shared_set(v) for k, v in found.items()}
 
 
-class _UnionMap(Mapping[str, set[str]]):
+class _UnionMap(Mapping[str, tuple[str, ...]]):
     """Two name tables read as one: a name in both means everyone either table gives it."""
 
-    def __init__(self, first: dict[str, set[str]], second: dict[str, set[str]]) -> None:
+    def __init__(
+        self, first: dict[str, tuple[str, ...]], second: dict[str, tuple[str, ...]]
+    ) -> None:
         self._maps = (first, second)
 
-    def __getitem__(self, key: str) -> set[str]:
+    def __getitem__(self, key: str) -> tuple[str, ...]:
         a, b = self._maps[0].get(key), self._maps[1].get(key)
         if a is None and b is None:
             raise KeyError(key)
-        return (a or set()) | (b or set())
+        if not a or not b:
+            return a or b or ()
+        return tuple(dict.fromkeys((*a, *b)))
 
     def __contains__(self, key: object) -> bool:
         return key in self._maps[0] or key in self._maps[1]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        a, b = self._maps[0].get(key), self._maps[1].get(key)
+        if not a or not b:
+            return a or b or default
+        return tuple(dict.fromkeys((*a, *b)))
 
     def __iter__(self) -> Iterator[str]:
         return iter(set(self._maps[0]) | set(self._maps[1]))
 
     def __len__(self) -> int:
         return len(set(self._maps[0]) | set(self._maps[1]))
+
+
+class _Layer(Mapping[Any, Any]):
+    """One table over another (a server's over the bundled one's): the first one's value wins."""
+
+    def __init__(self, first: dict[Any, Any], second: dict[Any, Any]) -> None:
+        self._first, self._second = first, second
+
+    def __getitem__(self, key: Any) -> Any:
+        if key in self._first:
+            return self._first[key]
+        return self._second[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self._first:
+            return self._first[key]
+        return self._second.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._first or key in self._second
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter({**self._second, **self._first})
+
+    def __len__(self) -> int:
+        return len({**self._second, **self._first})
 
 
 class _UnionSet:
@@ -563,7 +618,14 @@ def capitalised_names(text: str, *, places: bool = False) -> list[tuple[str, ...
     a name with a place word ("Quayside Park", "Harbour Open") is a place, not a person: with
     `places`, only those are returned.
     """
+    return list(_capitalised(text)[1 if places else 0])
+
+
+@lru_cache(maxsize=4096)
+def _capitalised(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """(names, places) of `capitalised_names`, read in one pass (a fact asks for both)."""
     found: list[tuple[str, ...]] = []
+    found_places: list[tuple[str, ...]] = []
     for m in _CAPITALISED.finditer(text):
         words = m.group().split()
         before = text[: m.start()].rstrip()
@@ -577,14 +639,12 @@ def capitalised_names(text: str, *, places: bool = False) -> list[tuple[str, ...
         is_place = any(w.casefold() in _LANG.place_words for w in words) or any(
             t in _LANG.place_words for t in toks
         )
-        if places:
-            if is_place:
-                found.append(tuple(t for t in toks if t not in _LANG.place_words))
-            continue
+        if is_place:
+            found_places.append(tuple(t for t in toks if t not in _LANG.place_words))
         toks = tuple(t for t in toks if t not in CONCEPTS and t not in SYNONYMS)
         if toks and not is_place:
             found.append(toks)
-    return found
+    return tuple(found), tuple(found_places)
 
 
 def term_keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:
