@@ -31,27 +31,44 @@ class App:
     index: FactIndex
 
     @classmethod
-    async def open(cls, settings: Settings, *, seed: bool = True) -> App:
+    async def open(cls, settings: Settings, *, seed: bool = True, load_index: bool = True) -> App:
+        """`load_index=False`: an empty index, for a command that only writes to the database."""
         engine = create_engine(settings.database_url)
         try:
             await migrate(engine)
             sessions = session_factory(engine)
             if seed:
-                bundled = load_fact_dir(settings.facts_dir)
-                async with sessions.begin() as session:
-                    report = await fact_store.sync_bundled(session, bundled)
-                if report.added or report.updated or report.removed:
-                    log.info(
-                        "bundled facts: %d added, %d updated, %d removed",
-                        report.added,
-                        report.updated,
-                        report.removed,
-                    )
-            index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+                await cls.sync_bundled(sessions, settings.facts_dir)
+            if load_index:
+                index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+            else:
+                index = FactIndex.build((), terms=())
         except BaseException:
             await engine.dispose()
             raise
         return cls(settings, engine, sessions, index)
+
+    @staticmethod
+    async def sync_bundled(
+        sessions: async_sessionmaker[AsyncSession], facts_dir: Path
+    ) -> fact_store.ImportReport | None:
+        """Bring the bundled facts in the database in line with the fact files; None when the
+        files are those of the last sync (nothing is read, parsed or written then)."""
+        digest = fact_store.bundled_digest(facts_dir)
+        async with sessions() as session:
+            if await fact_store.bundled_unchanged(session, digest):
+                return None
+        bundled = load_fact_dir(facts_dir)
+        async with sessions.begin() as session:
+            report = await fact_store.sync_bundled(session, bundled, digest=digest)
+        if report.added or report.updated or report.removed:
+            log.info(
+                "bundled facts: %d added, %d updated, %d removed",
+                report.added,
+                report.updated,
+                report.removed,
+            )
+        return report
 
     @staticmethod
     async def load_index(
