@@ -50,7 +50,7 @@ MAX_IMPORT_FACTS = 1000
 """The most facts one import may hold."""
 MAX_PENDING_SUGGESTIONS = 5
 """How many suggestions one member may have waiting for review in a server."""
-CHUNK_SECONDS = 0.02
+CHUNK_SECONDS = 0.01
 """The longest an index update runs before it lets other work run (`FactChange.apply_in_chunks`)."""
 DRAFT_ID = "draft-fact"
 """The id a fact is validated under before its real id is chosen."""

@@ -11,10 +11,11 @@ import asyncio
 import dataclasses
 import inspect
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -54,6 +55,29 @@ MAX_REASON_LEN = 500
 """The longest rejection reason a member is shown."""
 
 ChangeListener = Callable[[FactChange], Awaitable[None] | None]
+
+BACKGROUND_SWITCH_INTERVAL = 0.0005
+"""While CPU-bound work runs in a thread, the interpreter switches threads this often (seconds)
+instead of every 5 ms, so that the event loop, which needs the interpreter for a moment at
+every socket operation, is not kept waiting: the bot answers while a large file is parsed."""
+_background = 0
+_switch_interval = sys.getswitchinterval()
+
+
+async def in_background(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run CPU-bound work (parsing and validating a fact file) in a thread, the event loop
+    keeping the interpreter whenever it needs it."""
+    global _background, _switch_interval
+    if _background == 0:
+        _switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(_switch_interval, BACKGROUND_SWITCH_INTERVAL))
+    _background += 1
+    try:
+        return await asyncio.to_thread(function, *args, **kwargs)
+    finally:
+        _background -= 1
+        if _background == 0:
+            sys.setswitchinterval(_switch_interval)
 
 
 class ImportRefused(ModerationError):
@@ -268,7 +292,7 @@ class FactService:
     ) -> ImportReport:
         """Validate a server's uploaded file and import it whole, or nothing."""
         # Parsing and validating a large file takes long: in a thread, the bot keeps answering.
-        facts = await asyncio.to_thread(self.parse_upload, filename, data, guild_id=guild_id)
+        facts = await in_background(self.parse_upload, filename, data, guild_id=guild_id)
         return await self.import_facts(facts, scope=guild_id, actor_id=actor_id)
 
     async def import_file(
@@ -276,7 +300,7 @@ class FactService:
     ) -> ImportReport:
         """Validate a fact file on disk and import it whole (the command line); FactImportError
         names the fact and field that is wrong. `apply=False`: the index is not updated."""
-        facts = await asyncio.to_thread(load_fact_file, path, scope=scope)
+        facts = await in_background(load_fact_file, path, scope=scope)
         return await self.import_facts(facts, scope=scope, apply=apply)
 
     async def import_facts(
