@@ -478,26 +478,22 @@ async def import_facts(
     plan = _plan(facts, await _existing(session, scope))
     befores = await _befores(session, plan)
     await _write(session, scope, plan, origin=origin, author_id=actor_id, now=now)
-    audit = [
-        {
-            "guild_id": scope,
-            "slug": fact.id,
-            "actor_id": actor_id,
-            "action": "add",
-            "before": None,
-            "after": fact_to_dict(fact),
-            "at": now,
-        }
-        for fact in plan.new
-    ]
-    for row, fact in plan.changed:
-        before = befores.get(row.id)
+    changed = {fact.id: row for row, fact in plan.changed}
+    added = {fact.id for fact in plan.new}
+    audit = []
+    for fact in facts:  # in the order of the file, as a fact-by-fact import writes them
+        if fact.id in added:
+            before = None
+        elif fact.id in changed:
+            before = befores.get(changed[fact.id].id)
+        else:
+            continue
         audit.append(
             {
                 "guild_id": scope,
                 "slug": fact.id,
                 "actor_id": actor_id,
-                "action": "add" if before is None else "edit",
+                "action": "edit" if before is not None else "add",
                 "before": fact_to_dict(before) if before is not None else None,
                 "after": fact_to_dict(fact),
                 "at": now,
