@@ -7,6 +7,7 @@ migrates the database, loads the bundled fact files into it (idempotently) and b
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,12 +75,20 @@ class App:
     async def load_index(
         sessions: async_sessionmaker[AsyncSession], *, terms_dir: Path | None = None
     ) -> FactIndex:
+        started = time.perf_counter()
         async with sessions() as session:
             facts, hidden = await fact_store.load_all(session)
+        loaded = time.perf_counter()
         terms = None if terms_dir is None else load_terms_dir(terms_dir)
         index = FactIndex.build(facts, terms=terms)
         for guild_id, slug in hidden:
             index.hide(guild_id, slug)
+        log.info(
+            "%d facts loaded from the database in %.2f s, indexed in %.2f s",
+            len(facts),
+            loaded - started,
+            time.perf_counter() - loaded,
+        )
         return index
 
     async def close(self) -> None:
