@@ -15,8 +15,9 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -286,10 +287,14 @@ async def _existing(session: AsyncSession, scope: int) -> dict[str, _Existing]:
     return {slug: _Existing(i, h, bool(d), o) for slug, i, h, d, o in rows}
 
 
-async def _execute_many(session: AsyncSession, statement: Any, rows: Sequence[Any]) -> None:
-    """One statement over many parameter sets, in batches; between batches other tasks run."""
-    for batch in _chunks(rows, BATCH):
-        await session.execute(statement, list(batch))
+async def _execute_many(
+    session: AsyncSession, statement: Any, rows: Iterable[dict[str, Any]]
+) -> None:
+    """One statement over many parameter sets, in batches (made as they are sent, so that
+    only one batch of parameters is held at a time); between batches other tasks run."""
+    it = iter(rows)
+    while batch := list(islice(it, BATCH)):
+        await session.execute(statement, batch)
         await asyncio.sleep(0)
 
 
@@ -330,7 +335,7 @@ async def _write(
         await _execute_many(
             session,
             insert(FACTS),
-            [
+            (
                 {
                     "guild_id": scope,
                     "slug": fact.id,
@@ -342,16 +347,16 @@ async def _write(
                     **_fact_values(fact),
                 }
                 for fact in plan.new
-            ],
+            ),
         )
     if plan.changed:
         await _execute_many(
             session,
             update(FACTS).where(FACTS.c.id == bindparam("row_id")),
-            [
+            (
                 {"row_id": row.id, "updated_at": now, "deleted_at": None, **_fact_values(fact)}
                 for row, fact in plan.changed
-            ],
+            ),
         )
         for batch in _chunks([row.id for row, _ in plan.changed], IN_BATCH):
             await session.execute(delete(PHRASINGS).where(PHRASINGS.c.fact_id.in_(batch)))
@@ -364,13 +369,12 @@ async def _write(
             fact = new_slugs.get(slug)
             if fact is not None:
                 ids[row_id] = fact
-    phrasings = [
+    phrasings = (
         {"fact_id": row_id, "position": i, "text": text}
         for row_id, fact in ids.items()
         for i, text in enumerate(fact.phrasings)
-    ]
-    if phrasings:
-        await _execute_many(session, insert(PHRASINGS), phrasings)
+    )
+    await _execute_many(session, insert(PHRASINGS), phrasings)
 
 
 async def _befores(session: AsyncSession, plan: _Plan) -> dict[int, Fact]:
