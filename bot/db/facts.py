@@ -24,11 +24,13 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import (
     ColumnElement,
     Table,
+    Text,
     bindparam,
     delete,
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -171,17 +173,37 @@ _FACT_COLUMNS = (
     FACTS.c.slug,
     FACTS.c.question,
     FACTS.c.answer,
-    FACTS.c.accept,
-    FACTS.c.tags,
+    type_coerce(FACTS.c.accept, Text),  # the JSON text, decoded by `_ListReader`
+    type_coerce(FACTS.c.tags, Text),
     FACTS.c.quote,
     FACTS.c.kind,
     FACTS.c.source_title,
     FACTS.c.source_date,
-    FACTS.c.about,
+    type_coerce(FACTS.c.about, Text),
     FACTS.c.sex,
     FACTS.c.quiz,
     FACTS.c.source_url,
 )
+
+
+class _ListReader(dict[Any, tuple[str, ...]]):
+    """Decodes a JSON list column into a tuple, once per distinct value: most facts share
+    their tags and many their accepted answers, so most rows cost one dictionary look-up (and
+    the facts share the tuples)."""
+
+    def __missing__(self, raw: Any) -> tuple[str, ...]:
+        value = json.loads(raw) if isinstance(raw, str | bytes) else raw
+        decoded = tuple(value or ())
+        if isinstance(raw, str | bytes):
+            self[raw] = decoded
+        return decoded
+
+    def read(self, raw: Any) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if isinstance(raw, list):  # a driver that decodes JSON itself
+            return tuple(raw)
+        return self[raw]
 
 
 async def _load_facts(session: AsyncSession, *where: ColumnElement[bool]) -> list[tuple[int, Fact]]:
@@ -201,6 +223,7 @@ async def _load_facts(session: AsyncSession, *where: ColumnElement[bool]) -> lis
             texts[fact_id] = [text]
         else:
             found.append(text)
+    lists = _ListReader()
     out = []
     for (
         row_id,
@@ -227,8 +250,8 @@ async def _load_facts(session: AsyncSession, *where: ColumnElement[bool]) -> lis
                     question=question,
                     answer=answer,
                     phrasings=tuple(texts.get(row_id, ())),
-                    accept=tuple(accept or ()),
-                    tags=tuple(tags or ()),
+                    accept=lists.read(accept),
+                    tags=lists.read(tags),
                     quote=quote,
                     kind=kind,
                     source=(
@@ -237,7 +260,7 @@ async def _load_facts(session: AsyncSession, *where: ColumnElement[bool]) -> lis
                         else None
                     ),
                     scope=guild_id,
-                    about=tuple(about or ()),
+                    about=lists.read(about),
                     sex=sex,
                     quiz=quiz,
                     source_url=source_url,
