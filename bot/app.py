@@ -6,6 +6,7 @@ migrates the database, loads the bundled fact files into it (idempotently) and b
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ from bot.db.engine import create_engine, migrate, session_factory
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+FREEZE_FACTS = 10_000
+"""From this many facts on, what the start loaded (the index, mostly) is set aside from the
+garbage collector (`gc.freeze`): it lives as long as the process, and walking its millions of
+objects in every full collection would stop the bot for a second or more at a time."""
 
 
 @dataclass(slots=True)
@@ -42,6 +48,8 @@ class App:
                 await cls.sync_bundled(sessions, settings.facts_dir)
             if load_index:
                 index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+                if len(index) >= FREEZE_FACTS:
+                    gc.freeze()
             else:
                 index = FactIndex.build((), terms=())
         except BaseException:
