@@ -386,12 +386,18 @@ async def _write(
     ids = {row.id: fact for row, fact in plan.changed}
     if plan.new:
         new_slugs = {fact.id: fact for fact in plan.new}
-        for slug, row_id in await session.execute(
-            select(FACTS.c.slug, FACTS.c.id).where(FACTS.c.guild_id == scope)
-        ):
-            fact = new_slugs.get(slug)
-            if fact is not None:
-                ids[row_id] = fact
+        query = select(FACTS.c.slug, FACTS.c.id).where(FACTS.c.guild_id == scope)
+        if len(plan.new) <= 4 * IN_BATCH:  # a few new facts: look up just theirs
+            queries = [
+                query.where(FACTS.c.slug.in_(batch)) for batch in _chunks(list(new_slugs), IN_BATCH)
+            ]
+        else:  # many: one pass over the scope
+            queries = [query]
+        for statement in queries:
+            for slug, row_id in await session.execute(statement):
+                fact = new_slugs.get(slug)
+                if fact is not None:
+                    ids[row_id] = fact
     phrasings = (
         {"fact_id": row_id, "position": i, "text": text}
         for row_id, fact in ids.items()
