@@ -83,8 +83,10 @@ def _setup_logging(level: str, *, quiet: bool) -> None:
     )
 
 
-async def _with_app(settings: Settings, body: Callable[[App], Awaitable[int]]) -> int:
-    app = await App.open(settings)
+async def _with_app(
+    settings: Settings, body: Callable[[App], Awaitable[int]], *, load_index: bool = True
+) -> int:
+    app = await App.open(settings, load_index=load_index)
     try:
         return await body(app)
     finally:
@@ -139,7 +141,10 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
     if args.facts_command == "import":
         from bot.services.facts import FactService
 
-        report = await FactService(app.sessions, app.index).import_file(args.file, scope=args.guild)
+        # This process answers nothing: the facts go to the database, not into an index.
+        report = await FactService(app.sessions, app.index).import_file(
+            args.file, scope=args.guild, apply=False
+        )
         print(
             f"{args.file.name}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged"
@@ -203,7 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         if command == "facts":
-            return asyncio.run(_with_app(settings, lambda app: cmd_facts(app, args)))
+            return asyncio.run(
+                _with_app(
+                    settings,
+                    lambda app: cmd_facts(app, args),
+                    load_index=args.facts_command != "import",
+                )
+            )
         if command == "console":
             from bot.console import run_console
 

@@ -6,7 +6,9 @@ migrates the database, loads the bundled fact files into it (idempotently) and b
 
 from __future__ import annotations
 
+import gc
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,11 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+FREEZE_FACTS = 10_000
+"""From this many facts on, what the start loaded (the index, mostly) is set aside from the
+garbage collector (`gc.freeze`): it lives as long as the process, and walking its millions of
+objects in every full collection would stop the bot for a second or more at a time."""
+
 
 @dataclass(slots=True)
 class App:
@@ -31,38 +38,65 @@ class App:
     index: FactIndex
 
     @classmethod
-    async def open(cls, settings: Settings, *, seed: bool = True) -> App:
+    async def open(cls, settings: Settings, *, seed: bool = True, load_index: bool = True) -> App:
+        """`load_index=False`: an empty index, for a command that only writes to the database."""
         engine = create_engine(settings.database_url)
         try:
             await migrate(engine)
             sessions = session_factory(engine)
             if seed:
-                bundled = load_fact_dir(settings.facts_dir)
-                async with sessions.begin() as session:
-                    report = await fact_store.sync_bundled(session, bundled)
-                if report.added or report.updated or report.removed:
-                    log.info(
-                        "bundled facts: %d added, %d updated, %d removed",
-                        report.added,
-                        report.updated,
-                        report.removed,
-                    )
-            index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+                await cls.sync_bundled(sessions, settings.facts_dir)
+            if load_index:
+                index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+                if len(index) >= FREEZE_FACTS:
+                    gc.freeze()
+            else:
+                index = FactIndex.build((), terms=())
         except BaseException:
             await engine.dispose()
             raise
         return cls(settings, engine, sessions, index)
 
     @staticmethod
+    async def sync_bundled(
+        sessions: async_sessionmaker[AsyncSession], facts_dir: Path
+    ) -> fact_store.ImportReport | None:
+        """Bring the bundled facts in the database in line with the fact files; None when the
+        files are those of the last sync (nothing is read, parsed or written then)."""
+        digest = fact_store.bundled_digest(facts_dir)
+        async with sessions() as session:
+            if await fact_store.bundled_unchanged(session, digest):
+                return None
+        bundled = load_fact_dir(facts_dir)
+        async with sessions.begin() as session:
+            report = await fact_store.sync_bundled(session, bundled, digest=digest)
+        if report.added or report.updated or report.removed:
+            log.info(
+                "bundled facts: %d added, %d updated, %d removed",
+                report.added,
+                report.updated,
+                report.removed,
+            )
+        return report
+
+    @staticmethod
     async def load_index(
         sessions: async_sessionmaker[AsyncSession], *, terms_dir: Path | None = None
     ) -> FactIndex:
+        started = time.perf_counter()
         async with sessions() as session:
             facts, hidden = await fact_store.load_all(session)
+        loaded = time.perf_counter()
         terms = None if terms_dir is None else load_terms_dir(terms_dir)
         index = FactIndex.build(facts, terms=terms)
         for guild_id, slug in hidden:
             index.hide(guild_id, slug)
+        log.info(
+            "%d facts loaded from the database in %.2f s, indexed in %.2f s",
+            len(facts),
+            loaded - started,
+            time.perf_counter() - loaded,
+        )
         return index
 
     async def close(self) -> None:

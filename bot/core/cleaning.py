@@ -25,6 +25,7 @@ _SPACE_CONTROLS = {"\t", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"}
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _DROPPED_FORMAT = {"\ufeff", "\u180e", "\u2060", "\u2061", "\u2062", "\u2063", "\u2064"}
 
+_SPACES = re.compile(r"\s+")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _MENTION_MARKUP = re.compile(r"<(@[!&]?|#)(\d+)>")
 
@@ -47,6 +48,8 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     Tabs and other line or page breaks become spaces; new lines are kept with `multiline`
     (form paragraphs), otherwise they become spaces too. The result is stripped.
     """
+    if text.isascii() and text.isprintable():  # the common case: nothing to drop or normalise
+        return _SPACES.sub(" ", text).strip()
     out: list[str] = []
     for ch in text:
         if ch in _SPACE_CONTROLS or (ch == "\n" and not multiline):

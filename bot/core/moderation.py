@@ -8,11 +8,13 @@ file obey the same limits, and every problem is reported with the field it conce
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 import re
+import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
@@ -48,6 +50,8 @@ MAX_IMPORT_FACTS = 1000
 """The most facts one import may hold."""
 MAX_PENDING_SUGGESTIONS = 5
 """How many suggestions one member may have waiting for review in a server."""
+CHUNK_SECONDS = 0.01
+"""The longest an index update runs before it lets other work run (`FactChange.apply_in_chunks`)."""
 DRAFT_ID = "draft-fact"
 """The id a fact is validated under before its real id is chosen."""
 
@@ -381,14 +385,32 @@ class FactChange:
 
     def apply(self, index: FactIndex) -> None:
         """Bring the index in line; call only after the transaction has committed."""
+        for _ in self.steps(index):
+            pass
+
+    def steps(self, index: FactIndex) -> Iterator[None]:
+        """`apply` one fact at a time: the index is updated a little more at each step, so
+        that a caller can let other work run between steps (`apply_in_chunks`)."""
         for key in self.removed:
             index.remove(key)
+            yield
         for fact in self.added:
             index.add(fact)
+            yield
         for guild_id, fact_id in self.unhidden:
             index.unhide(guild_id, fact_id)
         for guild_id, fact_id in self.hidden:
             index.hide(guild_id, fact_id)
+        yield
+
+    async def apply_in_chunks(self, index: FactIndex, *, budget: float = CHUNK_SECONDS) -> None:
+        """`apply`, giving the event loop back whenever `budget` seconds of work have run, so
+        that a large change (an import of a thousand facts) never keeps the bot silent."""
+        started = time.perf_counter()
+        for _ in self.steps(index):
+            if time.perf_counter() - started >= budget:
+                await asyncio.sleep(0)
+                started = time.perf_counter()
 
 
 # --- history --------------------------------------------------------------------------------

@@ -11,19 +11,34 @@ server's facts return a `FactChange` to apply to the running index once the tran
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.core.facts import GLOBAL_SCOPE, Fact, Source, fact_to_dict
+from bot.core import facts as fact_format
+from bot.core.facts import GLOBAL_SCOPE, Fact, Source, fact_files, fact_to_dict
 from bot.core.moderation import (
     MAX_PENDING_SUGGESTIONS,
     AuditEntry,
@@ -41,9 +56,24 @@ from bot.db.models import (
     FactRow,
     FactSuggestionRow,
     HiddenFactRow,
+    MetaRow,
     PhrasingRow,
     utcnow,
 )
+
+T = TypeVar("T")
+
+FACTS = cast(Table, FactRow.__table__)
+PHRASINGS = cast(Table, PhrasingRow.__table__)
+AUDIT = cast(Table, FactAuditRow.__table__)
+HIDDEN = cast(Table, HiddenFactRow.__table__)
+META = cast(Table, MetaRow.__table__)
+BATCH = 1000
+"""Rows written per statement by the bulk paths (import, seeding)."""
+IN_BATCH = 500
+"""Values per `IN (...)` list, well under every database's limit on bound parameters."""
+BUNDLED_DIGEST = "bundled_facts_sha256"
+"""The meta key under which the hash of the bundled fact files last synced is kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,51 +162,320 @@ def _audit(
     )
 
 
-async def _rows(session: AsyncSession, scope: int) -> dict[str, FactRow]:
-    result = await session.scalars(
-        select(FactRow).where(FactRow.guild_id == scope).options(selectinload(FactRow.phrasings))
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+_FACT_COLUMNS = (
+    FACTS.c.id,
+    FACTS.c.guild_id,
+    FACTS.c.slug,
+    FACTS.c.question,
+    FACTS.c.answer,
+    type_coerce(FACTS.c.accept, Text),  # the JSON text, decoded by `_ListReader`
+    type_coerce(FACTS.c.tags, Text),
+    FACTS.c.quote,
+    FACTS.c.kind,
+    FACTS.c.source_title,
+    FACTS.c.source_date,
+    type_coerce(FACTS.c.about, Text),
+    FACTS.c.sex,
+    FACTS.c.quiz,
+    FACTS.c.source_url,
+)
+
+
+class _ListReader(dict[Any, tuple[str, ...]]):
+    """Decodes a JSON list column into a tuple, once per distinct value: most facts share
+    their tags and many their accepted answers, so most rows cost one dictionary look-up (and
+    the facts share the tuples)."""
+
+    def __missing__(self, raw: Any) -> tuple[str, ...]:
+        value = json.loads(raw) if isinstance(raw, str | bytes) else raw
+        decoded = tuple(value or ())
+        if isinstance(raw, str | bytes):
+            self[raw] = decoded
+        return decoded
+
+    def read(self, raw: Any) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if isinstance(raw, list):  # a driver that decodes JSON itself
+            return tuple(raw)
+        return self[raw]
+
+
+async def _load_facts(session: AsyncSession, *where: ColumnElement[bool]) -> list[tuple[int, Fact]]:
+    """(row id, fact) of the fact rows matching `where`, in row id order: two column selects
+    (facts, then their phrasings), no ORM objects."""
+    rows = (await session.execute(select(*_FACT_COLUMNS).where(*where).order_by(FACTS.c.id))).all()
+    texts: dict[int, list[str]] = {}
+    phrasings = await session.execute(
+        select(PHRASINGS.c.fact_id, PHRASINGS.c.text)
+        .join(FACTS, FACTS.c.id == PHRASINGS.c.fact_id)
+        .where(*where)
+        .order_by(PHRASINGS.c.fact_id, PHRASINGS.c.position)
     )
-    return {row.slug: row for row in result}
+    for fact_id, text in phrasings:
+        found = texts.get(fact_id)
+        if found is None:
+            texts[fact_id] = [text]
+        else:
+            found.append(text)
+    lists = _ListReader()
+    out = []
+    for (
+        row_id,
+        guild_id,
+        slug,
+        question,
+        answer,
+        accept,
+        tags,
+        quote,
+        kind,
+        source_title,
+        source_date,
+        about,
+        sex,
+        quiz,
+        source_url,
+    ) in rows:
+        out.append(
+            (
+                row_id,
+                Fact(
+                    id=slug,
+                    question=question,
+                    answer=answer,
+                    phrasings=tuple(texts.get(row_id, ())),
+                    accept=lists.read(accept),
+                    tags=lists.read(tags),
+                    quote=quote,
+                    kind=kind,
+                    source=(
+                        Source(source_title, source_date)
+                        if source_title and source_date is not None
+                        else None
+                    ),
+                    scope=guild_id,
+                    about=lists.read(about),
+                    sex=sex,
+                    quiz=quiz,
+                    source_url=source_url,
+                ),
+            )
+        )
+    return out
 
 
-async def sync_bundled(session: AsyncSession, facts: Sequence[Fact]) -> ImportReport:
+def _fact_values(fact: Fact) -> dict[str, Any]:
+    """The columns a fact's content sets (the same for a new row and an update)."""
+    return {
+        "question": fact.question,
+        "answer": fact.answer,
+        "accept": list(fact.accept),
+        "tags": list(fact.tags),
+        "kind": fact.kind,
+        "quote": fact.quote,
+        "about": list(fact.about),
+        "sex": fact.sex,
+        "quiz": fact.quiz,
+        "source_url": fact.source_url,
+        "source_title": fact.source.title if fact.source else None,
+        "source_date": fact.source.date if fact.source else None,
+        "content_hash": content_hash(fact),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Existing:
+    id: int
+    content_hash: str
+    deleted: bool
+    origin: str
+
+
+async def _existing(session: AsyncSession, scope: int) -> dict[str, _Existing]:
+    rows = await session.execute(
+        select(
+            FACTS.c.slug,
+            FACTS.c.id,
+            FACTS.c.content_hash,
+            FACTS.c.deleted_at.is_not(None),
+            FACTS.c.origin,
+        ).where(FACTS.c.guild_id == scope)
+    )
+    return {slug: _Existing(i, h, bool(d), o) for slug, i, h, d, o in rows}
+
+
+async def _execute_many(
+    session: AsyncSession, statement: Any, rows: Iterable[dict[str, Any]]
+) -> None:
+    """One statement over many parameter sets, in batches (made as they are sent, so that
+    only one batch of parameters is held at a time); between batches other tasks run."""
+    it = iter(rows)
+    while batch := list(islice(it, BATCH)):
+        await session.execute(statement, batch)
+        await asyncio.sleep(0)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """How a set of facts of one scope differs from the database."""
+
+    new: list[Fact]
+    changed: list[tuple[_Existing, Fact]]
+    unchanged: int
+
+
+def _plan(facts: Sequence[Fact], existing: dict[str, _Existing]) -> _Plan:
+    plan = _Plan([], [], 0)
+    for fact in facts:
+        row = existing.get(fact.id)
+        if row is None:
+            plan.new.append(fact)
+        elif row.deleted or row.content_hash != content_hash(fact):
+            plan.changed.append((row, fact))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+async def _write(
+    session: AsyncSession,
+    scope: int,
+    plan: _Plan,
+    *,
+    origin: str,
+    author_id: int | None,
+    now: dt.datetime,
+) -> None:
+    """Insert the new facts and update the changed ones (revived if deleted), with their
+    phrasings, in batched statements."""
+    if plan.new:
+        await _execute_many(
+            session,
+            insert(FACTS),
+            (
+                {
+                    "guild_id": scope,
+                    "slug": fact.id,
+                    "origin": origin,
+                    "author_id": author_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    "deleted_at": None,
+                    **_fact_values(fact),
+                }
+                for fact in plan.new
+            ),
+        )
+    if plan.changed:
+        await _execute_many(
+            session,
+            update(FACTS).where(FACTS.c.id == bindparam("row_id")),
+            (
+                {"row_id": row.id, "updated_at": now, "deleted_at": None, **_fact_values(fact)}
+                for row, fact in plan.changed
+            ),
+        )
+        for batch in _chunks([row.id for row, _ in plan.changed], IN_BATCH):
+            await session.execute(delete(PHRASINGS).where(PHRASINGS.c.fact_id.in_(batch)))
+    ids = {row.id: fact for row, fact in plan.changed}
+    if plan.new:
+        new_slugs = {fact.id: fact for fact in plan.new}
+        query = select(FACTS.c.slug, FACTS.c.id).where(FACTS.c.guild_id == scope)
+        if len(plan.new) <= 4 * IN_BATCH:  # a few new facts: look up just theirs
+            queries = [
+                query.where(FACTS.c.slug.in_(batch)) for batch in _chunks(list(new_slugs), IN_BATCH)
+            ]
+        else:  # many: one pass over the scope
+            queries = [query]
+        for statement in queries:
+            for slug, row_id in await session.execute(statement):
+                fact = new_slugs.get(slug)
+                if fact is not None:
+                    ids[row_id] = fact
+    phrasings = (
+        {"fact_id": row_id, "position": i, "text": text}
+        for row_id, fact in ids.items()
+        for i, text in enumerate(fact.phrasings)
+    )
+    await _execute_many(session, insert(PHRASINGS), phrasings)
+
+
+async def _befores(session: AsyncSession, plan: _Plan) -> dict[int, Fact]:
+    """The current version of each changed fact that is not deleted (for the audit)."""
+    ids = [row.id for row, _ in plan.changed if not row.deleted]
+    out: dict[int, Fact] = {}
+    for batch in _chunks(ids, IN_BATCH):
+        out.update(await _load_facts(session, FACTS.c.id.in_(batch)))
+    return out
+
+
+# --- the bot's bookkeeping --------------------------------------------------------------------
+
+
+async def get_meta(session: AsyncSession, key: str) -> str | None:
+    value: str | None = await session.scalar(select(META.c.value).where(META.c.key == key))
+    return value
+
+
+async def set_meta(session: AsyncSession, key: str, value: str | None) -> None:
+    """Store a value under a key (None removes the key)."""
+    await session.execute(delete(META).where(META.c.key == key))
+    if value is not None:
+        await session.execute(insert(META).values(key=key, value=value))
+
+
+def bundled_digest(directory: Path) -> str:
+    """A hash of the fact files in a directory (names and bytes) and of the code that reads
+    them: it changes whenever loading them could give other facts."""
+    digest = hashlib.sha256(Path(fact_format.__file__).read_bytes())
+    for path in fact_files(directory):
+        digest.update(b"\0" + path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+async def bundled_unchanged(session: AsyncSession, digest: str) -> bool:
+    """True if the bundled facts in the database were last synced from files with this hash
+    (so syncing them again would change nothing)."""
+    return await get_meta(session, BUNDLED_DIGEST) == digest
+
+
+async def sync_bundled(
+    session: AsyncSession, facts: Sequence[Fact], *, digest: str | None = None
+) -> ImportReport:
     """Make the bundled facts in the database match the fact files (idempotent).
 
     New facts are added, edited ones updated, and ones no longer in the files marked deleted.
+    `digest` (from `bundled_digest`) is stored, so that a later start with the same files can
+    skip the sync (`bundled_unchanged`).
     """
-    existing = await _rows(session, GLOBAL_SCOPE)
-    added = updated = unchanged = removed = 0
-    seen: set[str] = set()
-    for fact in facts:
-        seen.add(fact.id)
-        row = existing.get(fact.id)
-        if row is None:
-            session.add(_new_row(fact, origin="bundled", author_id=None))
-            added += 1
-        elif row.content_hash != content_hash(fact) or row.deleted_at is not None:
-            _apply(row, fact)
-            row.deleted_at = None
-            row.updated_at = utcnow()
-            updated += 1
-        else:
-            unchanged += 1
-    for slug, row in existing.items():
-        if slug not in seen and row.deleted_at is None and row.origin == "bundled":
-            row.deleted_at = utcnow()
-            removed += 1
-    return ImportReport(added, updated, unchanged, removed)
+    now = utcnow()
+    existing = await _existing(session, GLOBAL_SCOPE)
+    plan = _plan(facts, existing)
+    await _write(session, GLOBAL_SCOPE, plan, origin="bundled", author_id=None, now=now)
+    seen = {fact.id for fact in facts}
+    gone = [
+        row.id
+        for slug, row in existing.items()
+        if slug not in seen and not row.deleted and row.origin == "bundled"
+    ]
+    for batch in _chunks(gone, IN_BATCH):
+        await session.execute(update(FACTS).where(FACTS.c.id.in_(batch)).values(deleted_at=now))
+    if digest is not None:
+        await set_meta(session, BUNDLED_DIGEST, digest)
+    return ImportReport(len(plan.new), len(plan.changed), plan.unchanged, len(gone))
 
 
 async def load_all(session: AsyncSession) -> tuple[list[Fact], list[tuple[int, str]]]:
     """Every live fact of every scope, and every (guild id, slug) of a hidden bundled fact."""
-    rows = await session.scalars(
-        select(FactRow)
-        .where(FactRow.deleted_at.is_(None))
-        .options(selectinload(FactRow.phrasings))
-        .order_by(FactRow.id)
-    )
-    facts = [row_to_fact(r) for r in rows]
-    hidden = [(h.guild_id, h.slug) for h in await session.scalars(select(HiddenFactRow))]
+    facts = [fact for _, fact in await _load_facts(session, FACTS.c.deleted_at.is_(None))]
+    hidden = [(g, s) for g, s in await session.execute(select(HIDDEN.c.guild_id, HIDDEN.c.slug))]
     return facts, hidden
 
 
@@ -184,12 +483,10 @@ async def list_facts(
     session: AsyncSession, *, scope: int | None = None, tag: str | None = None
 ) -> list[Fact]:
     """Live facts, optionally of one scope and with one tag, in id order."""
-    query = (
-        select(FactRow).where(FactRow.deleted_at.is_(None)).options(selectinload(FactRow.phrasings))
-    )
+    where: list[ColumnElement[bool]] = [FACTS.c.deleted_at.is_(None)]
     if scope is not None:
-        query = query.where(FactRow.guild_id == scope)
-    facts = [row_to_fact(r) for r in await session.scalars(query.order_by(FactRow.slug))]
+        where.append(FACTS.c.guild_id == scope)
+    facts = sorted((fact for _, fact in await _load_facts(session, *where)), key=lambda f: f.id)
     if tag:
         facts = [f for f in facts if tag in f.tags]
     return facts
@@ -206,43 +503,41 @@ async def import_facts(
     """Add or update facts of one scope, with an audit row for each change.
 
     The facts must have been validated already; the caller's transaction makes it all-or-nothing.
+    Written in batched statements (a few per thousand facts), not row by row.
     """
-    existing = await _rows(session, scope)
-    added = updated = unchanged = 0
-    for fact in facts:
-        if fact.scope != scope:
-            raise ValueError("fact scope does not match the import scope")
-        row = existing.get(fact.id)
-        if row is None:
-            session.add(_new_row(fact, origin=origin, author_id=actor_id))
-            _audit(
-                session,
-                guild_id=scope,
-                slug=fact.id,
-                actor_id=actor_id,
-                action="add",
-                before=None,
-                after=fact,
-            )
-            added += 1
-        elif row.deleted_at is not None or row.content_hash != content_hash(fact):
-            before = None if row.deleted_at is not None else row_to_fact(row)
-            _apply(row, fact)
-            row.deleted_at = None
-            row.updated_at = utcnow()
-            _audit(
-                session,
-                guild_id=scope,
-                slug=fact.id,
-                actor_id=actor_id,
-                action="add" if before is None else "edit",
-                before=before,
-                after=fact,
-            )
-            updated += 1
+    if any(fact.scope != scope for fact in facts):
+        raise ValueError("fact scope does not match the import scope")
+    now = utcnow()
+    plan = _plan(facts, await _existing(session, scope))
+    befores = await _befores(session, plan)
+    await _write(session, scope, plan, origin=origin, author_id=actor_id, now=now)
+    changed = {fact.id: row for row, fact in plan.changed}
+    added = {fact.id for fact in plan.new}
+    audit = []
+    for fact in facts:  # in the order of the file, as a fact-by-fact import writes them
+        if fact.id in added:
+            before = None
+        elif fact.id in changed:
+            before = befores.get(changed[fact.id].id)
         else:
-            unchanged += 1
-    return ImportReport(added, updated, unchanged)
+            continue
+        audit.append(
+            {
+                "guild_id": scope,
+                "slug": fact.id,
+                "actor_id": actor_id,
+                "action": "edit" if before is not None else "add",
+                "before": fact_to_dict(before) if before is not None else None,
+                "after": fact_to_dict(fact),
+                "at": now,
+            }
+        )
+    if audit:
+        await _execute_many(session, insert(AUDIT), audit)
+    if scope == GLOBAL_SCOPE and any(row.origin == "bundled" for row, _ in plan.changed):
+        # A bundled fact changed other than from the files: the next start syncs them again.
+        await set_meta(session, BUNDLED_DIGEST, None)
+    return ImportReport(len(plan.new), len(plan.changed), plan.unchanged)
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -496,10 +791,43 @@ async def import_server_facts(
     Like `import_facts`, and a fact with a bundled fact's id replaces it in that server.
     """
     report = await import_facts(session, facts, scope=guild_id, actor_id=actor_id)
-    hidden: list[tuple[int, str]] = []
-    for fact in facts:
-        hidden.extend(await _shadow(session, guild_id, fact.id, actor_id))
-    return report, FactChange(added=tuple(facts), hidden=tuple(hidden))
+    hidden = await _shadow_many(session, guild_id, [fact.id for fact in facts], actor_id)
+    return report, FactChange(added=tuple(facts), hidden=hidden)
+
+
+async def _shadow_many(
+    session: AsyncSession, guild_id: int, slugs: Sequence[str], actor_id: int | None
+) -> tuple[tuple[int, str], ...]:
+    """`_shadow` for many ids at once, in a few statements."""
+    if guild_id == GLOBAL_SCOPE or not slugs:
+        return ()
+    live: set[str] = set()
+    hidden: set[str] = set()
+    for batch in _chunks(slugs, IN_BATCH):
+        live.update(
+            await session.scalars(
+                select(FACTS.c.slug).where(
+                    FACTS.c.guild_id == GLOBAL_SCOPE,
+                    FACTS.c.deleted_at.is_(None),
+                    FACTS.c.slug.in_(batch),
+                )
+            )
+        )
+        hidden.update(
+            await session.scalars(
+                select(HIDDEN.c.slug).where(HIDDEN.c.guild_id == guild_id, HIDDEN.c.slug.in_(batch))
+            )
+        )
+    shadowed = [slug for slug in slugs if slug in live]
+    now = utcnow()
+    missing = [
+        {"guild_id": guild_id, "slug": slug, "hidden_by": actor_id, "hidden_at": now}
+        for slug in shadowed
+        if slug not in hidden
+    ]
+    if missing:
+        await _execute_many(session, insert(HIDDEN), missing)
+    return tuple((guild_id, slug) for slug in shadowed)
 
 
 async def history(session: AsyncSession, guild_id: int, slug: str) -> list[AuditEntry]:

@@ -297,3 +297,16 @@ class QuizDailyAnswerRow(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     elapsed: Mapped[float] = mapped_column(Float)
     points: Mapped[int] = mapped_column(Integer)
+
+
+# --- bookkeeping (migration 0005) -----------------------------------------------------------
+
+
+class MetaRow(Base):
+    """A small key/value store for the bot's own bookkeeping (e.g. the hash of the bundled fact
+    files last loaded, so that an unchanged set is not loaded again)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

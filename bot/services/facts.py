@@ -7,13 +7,15 @@ else. Errors are `ModerationError`s whose message is fit to show the person who 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,6 +55,29 @@ MAX_REASON_LEN = 500
 """The longest rejection reason a member is shown."""
 
 ChangeListener = Callable[[FactChange], Awaitable[None] | None]
+
+BACKGROUND_SWITCH_INTERVAL = 0.0005
+"""While CPU-bound work runs in a thread, the interpreter switches threads this often (seconds)
+instead of every 5 ms, so that the event loop, which needs the interpreter for a moment at
+every socket operation, is not kept waiting: the bot answers while a large file is parsed."""
+_background = 0
+_switch_interval = sys.getswitchinterval()
+
+
+async def in_background(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run CPU-bound work (parsing and validating a fact file) in a thread, the event loop
+    keeping the interpreter whenever it needs it."""
+    global _background, _switch_interval
+    if _background == 0:
+        _switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(_switch_interval, BACKGROUND_SWITCH_INTERVAL))
+    _background += 1
+    try:
+        return await asyncio.to_thread(function, *args, **kwargs)
+    finally:
+        _background -= 1
+        if _background == 0:
+            sys.setswitchinterval(_switch_interval)
 
 
 class ImportRefused(ModerationError):
@@ -99,19 +124,32 @@ class FactService:
         self.on_change: list[ChangeListener] = []
         """Called after every committed change, once the index has it (e.g. to notify other
         processes). A listener that fails is logged; the change stays made."""
+        self._applying = asyncio.Lock()
+        """Changes reach the index one after the other, in the order they were committed."""
 
     # --- the one "after commit" point -------------------------------------------------------
-    async def _commit(self, work: Callable[[AsyncSession], Awaitable[tuple[T, FactChange]]]) -> T:
+    async def _commit(
+        self,
+        work: Callable[[AsyncSession], Awaitable[tuple[T, FactChange]]],
+        *,
+        apply: bool = True,
+    ) -> T:
         async with self.sessions.begin() as session:
             value, change = await work(session)
-        await self.after_commit(change)
+        await self.after_commit(change, apply=apply)
         return value
 
-    async def after_commit(self, change: FactChange) -> None:
-        """Apply a committed change to the index, then tell the listeners."""
+    async def after_commit(self, change: FactChange, *, apply: bool = True) -> None:
+        """Apply a committed change to the index, then tell the listeners.
+
+        A large change is applied in chunks, letting other tasks (questions) run in between;
+        `apply=False` leaves the index alone (a command-line process that does not answer).
+        """
         if not change:
             return
-        change.apply(self.index)
+        if apply:
+            async with self._applying:
+                await change.apply_in_chunks(self.index)
         for listener in self.on_change:
             try:
                 result = listener(change)
@@ -253,16 +291,25 @@ class FactService:
         self, filename: str, data: bytes, *, guild_id: int, actor_id: int
     ) -> ImportReport:
         """Validate a server's uploaded file and import it whole, or nothing."""
-        facts = self.parse_upload(filename, data, guild_id=guild_id)
+        # Parsing and validating a large file takes long: in a thread, the bot keeps answering.
+        facts = await in_background(self.parse_upload, filename, data, guild_id=guild_id)
         return await self.import_facts(facts, scope=guild_id, actor_id=actor_id)
 
-    async def import_file(self, path: Path, *, scope: int = GLOBAL_SCOPE) -> ImportReport:
+    async def import_file(
+        self, path: Path, *, scope: int = GLOBAL_SCOPE, apply: bool = True
+    ) -> ImportReport:
         """Validate a fact file on disk and import it whole (the command line); FactImportError
-        names the fact and field that is wrong."""
-        return await self.import_facts(load_fact_file(path, scope=scope), scope=scope)
+        names the fact and field that is wrong. `apply=False`: the index is not updated."""
+        facts = await in_background(load_fact_file, path, scope=scope)
+        return await self.import_facts(facts, scope=scope, apply=apply)
 
     async def import_facts(
-        self, facts: Sequence[Fact], *, scope: int, actor_id: int | None = None
+        self,
+        facts: Sequence[Fact],
+        *,
+        scope: int,
+        actor_id: int | None = None,
+        apply: bool = True,
     ) -> ImportReport:
         async def work(session: AsyncSession) -> tuple[ImportReport, FactChange]:
             if scope == GLOBAL_SCOPE:
@@ -272,7 +319,7 @@ class FactService:
                 session, facts, guild_id=scope, actor_id=actor_id
             )
 
-        return await self._commit(work)
+        return await self._commit(work, apply=apply)
 
     # --- suggestions ----------------------------------------------------------------------------
     async def suggest(
