@@ -2,7 +2,11 @@
 
 A question becomes content tokens (see `bot.core.text`). An inverted index finds the facts that
 share its rarer tokens; only those few candidates are scored, so a question costs about the same
-with a hundred facts or a hundred thousand. Each candidate gets a score from 0 to 100 built from:
+with a hundred facts or a hundred thousand. Facts are indexed per scope: the bundled scope when
+the index is built, a server's scope when a question is first asked there (or `FactIndex.warm`
+reads it), within a budget of servers' facts held read at once, so that an index of many servers
+starts in seconds and its memory follows the servers in use. Each candidate gets a score from 0
+to 100 built from:
 
 - how much of the question the fact explains (IDF-weighted recall over the fact's words),
 - how much of the fact's best phrasing the question contains (IDF-weighted precision),

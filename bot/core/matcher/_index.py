@@ -52,7 +52,7 @@ HIGH_CONFIDENCE = 85.0
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
-READ_BUDGET = 25_000
+READ_BUDGET = 15_000
 """How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
 VAGUE_WORD_SHARE = 0.05
 VAGUE_WORD_MIN = 3
