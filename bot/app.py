@@ -12,8 +12,10 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.changes import last_change_id
 from bot.core.facts import load_fact_dir
 from bot.core.matcher import FactIndex, load_terms_dir
+from bot.core.shards import UNSHARDED, ShardPlan
 from bot.db import facts as fact_store
 from bot.db.engine import create_engine, migrate, session_factory
 from bot.settings import Settings
@@ -29,9 +31,18 @@ class App:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     index: FactIndex
+    shards: ShardPlan = UNSHARDED
+    """The servers whose facts this process holds (all of them unless sharded)."""
+    audit_mark: int = 0
+    """The newest fact change (audit id) before the index was loaded: a change feed applies
+    what came after it."""
 
     @classmethod
-    async def open(cls, settings: Settings, *, seed: bool = True) -> App:
+    async def open(
+        cls, settings: Settings, *, seed: bool = True, shards: ShardPlan | None = None
+    ) -> App:
+        """`shards`: load only the bundled facts and those of the servers on these shards."""
+        plan = shards or UNSHARDED
         engine = create_engine(settings.database_url)
         try:
             await migrate(engine)
@@ -47,18 +58,25 @@ class App:
                         report.updated,
                         report.removed,
                     )
-            index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+            async with sessions() as session:
+                mark = await last_change_id(session)
+            index = await cls.load_index(
+                sessions, terms_dir=settings.facts_dir / "terms", shards=plan
+            )
         except BaseException:
             await engine.dispose()
             raise
-        return cls(settings, engine, sessions, index)
+        return cls(settings, engine, sessions, index, plan, mark)
 
     @staticmethod
     async def load_index(
-        sessions: async_sessionmaker[AsyncSession], *, terms_dir: Path | None = None
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        terms_dir: Path | None = None,
+        shards: ShardPlan | None = None,
     ) -> FactIndex:
         async with sessions() as session:
-            facts, hidden = await fact_store.load_all(session)
+            facts, hidden = await fact_store.load_all(session, shards=shards)
         terms = None if terms_dir is None else load_terms_dir(terms_dir)
         index = FactIndex.build(facts, terms=terms)
         for guild_id, slug in hidden:

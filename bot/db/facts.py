@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -36,6 +36,7 @@ from bot.core.moderation import (
     TooManySuggestions,
     UnknownFact,
 )
+from bot.core.shards import UNSHARDED, ShardPlan
 from bot.db.models import (
     FactAuditRow,
     FactRow,
@@ -167,16 +168,34 @@ async def sync_bundled(session: AsyncSession, facts: Sequence[Fact]) -> ImportRe
     return ImportReport(added, updated, unchanged, removed)
 
 
-async def load_all(session: AsyncSession) -> tuple[list[Fact], list[tuple[int, str]]]:
-    """Every live fact of every scope, and every (guild id, slug) of a hidden bundled fact."""
+def held_by(column: Any, shards: ShardPlan) -> Any:
+    """SQL for "this scope is held by a process running `shards`": the bundled scope, and the
+    servers on its shards (`(guild_id >> 22) % count`)."""
+    if shards.count is None:
+        return true()
+    on_shard = (column.op(">>")(22) % shards.count).in_(shards.ids)
+    return or_(column == GLOBAL_SCOPE, on_shard)
+
+
+async def load_all(
+    session: AsyncSession, *, shards: ShardPlan | None = None
+) -> tuple[list[Fact], list[tuple[int, str]]]:
+    """Every live fact of every scope, and every (guild id, slug) of a hidden bundled fact;
+    with `shards`, only the bundled facts and those of the servers on these shards."""
+    plan = shards or UNSHARDED
     rows = await session.scalars(
         select(FactRow)
-        .where(FactRow.deleted_at.is_(None))
+        .where(FactRow.deleted_at.is_(None), held_by(FactRow.guild_id, plan))
         .options(selectinload(FactRow.phrasings))
         .order_by(FactRow.id)
     )
     facts = [row_to_fact(r) for r in rows]
-    hidden = [(h.guild_id, h.slug) for h in await session.scalars(select(HiddenFactRow))]
+    hidden = [
+        (h.guild_id, h.slug)
+        for h in await session.scalars(
+            select(HiddenFactRow).where(held_by(HiddenFactRow.guild_id, plan))
+        )
+    ]
     return facts, hidden
 
 
