@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import func, literal_column, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -173,7 +173,9 @@ def held_by(column: Any, shards: ShardPlan) -> Any:
     servers on its shards (`(guild_id >> 22) % count`)."""
     if shards.count is None:
         return true()
-    on_shard = (column.op(">>")(22) % shards.count).in_(shards.ids)
+    # PostgreSQL shifts a bigint by an integer: the constants go in as SQL literals.
+    shifted = column.op(">>")(literal_column("22"))
+    on_shard = (shifted % literal_column(str(int(shards.count)))).in_(shards.ids)
     return or_(column == GLOBAL_SCOPE, on_shard)
 
 
