@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.changes import last_change_id
@@ -21,6 +22,17 @@ from bot.db.engine import create_engine, migrate, session_factory
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+SEED_LOCK = 0x6B7462  # any constant; the PostgreSQL advisory lock the seeding holds
+
+
+async def _one_seeder_at_a_time(session: AsyncSession) -> None:
+    """Shard processes start together: on PostgreSQL one of them loads the bundled facts while
+    the others wait, then find them loaded (instead of inserting them twice)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
 
 
 @dataclass(slots=True)
@@ -50,6 +62,7 @@ class App:
             if seed:
                 bundled = load_fact_dir(settings.facts_dir)
                 async with sessions.begin() as session:
+                    await _one_seeder_at_a_time(session)
                     report = await fact_store.sync_bundled(session, bundled)
                 if report.added or report.updated or report.removed:
                     log.info(
