@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "fact_changes"
 """The PostgreSQL notification channel; the payload is the newest audit id committed."""
+SETTINGS_CHANNEL = "guild_settings_changes"
+"""PostgreSQL: a server's settings changed (payload: its id); its cached copy is dropped."""
 POLL_INTERVAL = 0.25
 """Seconds between two reads of the audit table on SQLite."""
 CHECK_INTERVAL = 2.0
@@ -88,23 +90,37 @@ class Announcer:
         self.failed = 0
 
     def __call__(self, change: object) -> None:
+        self._schedule(self.send())
+
+    def settings_changed(self, guild_id: int) -> None:
+        """A `GuildConfigCache.on_change` listener: other processes drop their cached copy."""
+        self._schedule(self.send(SETTINGS_CHANNEL, str(int(guild_id))))
+
+    def _schedule(self, coro: Any) -> None:
         if not self.enabled:
+            coro.close()
             return
-        task = asyncio.create_task(self.send(), name="fact-change-notify")
+        task = asyncio.create_task(coro, name="fact-change-notify")
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def send(self) -> None:
-        """NOTIFY with the newest audit id; never raises."""
+    async def send(self, channel: str = CHANNEL, payload: str | None = None) -> None:
+        """NOTIFY (by default the newest audit id on the fact channel); never raises."""
         try:
             async with asyncio.timeout(CHECK_TIMEOUT), self.engine.connect() as conn:
-                await conn.execute(
-                    text(
-                        "SELECT pg_notify(:channel, "
-                        "(SELECT coalesce(max(id), 0) FROM fact_audit)::text)"
-                    ),
-                    {"channel": CHANNEL},
-                )
+                if payload is None:
+                    await conn.execute(
+                        text(
+                            "SELECT pg_notify(:channel, "
+                            "(SELECT coalesce(max(id), 0) FROM fact_audit)::text)"
+                        ),
+                        {"channel": channel},
+                    )
+                else:
+                    await conn.execute(
+                        text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": channel, "payload": payload},
+                    )
                 await conn.commit()
             self.sent += 1
         except asyncio.CancelledError:
@@ -157,6 +173,9 @@ class ChangeFeed:
         self._gaps: dict[int, float] = {}  # ids above the mark not seen yet -> since when
         self.on_applied: list[AppliedListener] = []
         """Called with the (scope, fact id) keys each catch-up changed in the index."""
+        self.on_settings: list[Callable[[int | None], None]] = []
+        """PostgreSQL: called with a server id whose settings another process changed (and,
+        with None, after a lost connection: any server's may have changed meanwhile)."""
         self.applied = 0  # facts changed in the index
         self.already = 0  # changes that were in the index already (this process made them)
         self.elsewhere = 0  # changes of servers on other shards, ignored
@@ -379,9 +398,11 @@ class ChangeFeed:
                 self._conn = conn
                 conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
                 await conn.add_listener(CHANNEL, self._on_notify)
+                await conn.add_listener(SETTINGS_CHANNEL, self._on_settings_notify)
                 self.connected.set()
                 if self._down_since is not None:
                     self.reconnects += 1
+                    self._settings_changed(None)  # what changed meanwhile is unknown
                 # Whatever was committed while not listening is in the table.
                 while not await self._safe_catch_up() and not lost.is_set():
                     await self._wait(delay, lost)
@@ -418,6 +439,25 @@ class ChangeFeed:
             return
         if audit_id > self.mark and audit_id not in self._seen:
             self.wake()
+
+    def _on_settings_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            guild_id: int | None = int(payload)
+        except (TypeError, ValueError):
+            self.bad_payloads += 1
+            log.warning(
+                "change feed: a settings notification that is not a server id (%r)",
+                str(payload)[:100],
+            )
+            guild_id = None  # forget every server's: the next reads are fresh
+        self._settings_changed(guild_id)
+
+    def _settings_changed(self, guild_id: int | None) -> None:
+        for listener in list(self.on_settings):
+            try:
+                listener(guild_id)
+            except Exception:
+                log.exception("a settings listener failed")
 
     async def _connect(self) -> Any:
         import asyncpg  # only for PostgreSQL

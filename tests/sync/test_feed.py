@@ -296,3 +296,25 @@ async def test_a_transaction_that_commits_after_a_newer_one_is_not_missed(pg: st
         await slow.close()
         await a.facts.after_commit(change)
         await within(2.5, lambda: b.app.index.get("goldfish", ON_SHARD_0) == fact, "the slow one")
+
+
+@pg_only
+async def test_a_servers_settings_changed_in_one_process_are_read_again_in_the_other(
+    pg: str,
+) -> None:
+    from bot.core.policy import AskLimit
+    from bot.services.guild_config import GuildConfigCache
+
+    async with processes((pg, None), (pg, None)) as (a, b):
+        configs = []
+        for p in (a, b):  # wired as the bot wires them
+            cache = GuildConfigCache(p.app.sessions, default_limit=AskLimit(5, 30.0))
+            announcer = Announcer(p.app.engine)
+            cache.on_change.append(announcer.settings_changed)
+            p.feed.on_settings.append(cache.invalidate)
+            configs.append(cache)
+        mine, theirs = configs
+        assert (await theirs.get(ON_SHARD_0)).moderator_role_id is None  # cached there now
+        await mine.set_moderator_role(ON_SHARD_0, 4321)
+        await within(1.0, lambda: theirs.cached(ON_SHARD_0) is None, "the copy dropped")
+        assert (await theirs.get(ON_SHARD_0)).moderator_role_id == 4321
