@@ -37,6 +37,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
 from bot.core.matcher import FactIndex
+from bot.core.moderation import FactChange
 from bot.core.shards import UNSHARDED, ShardPlan
 from bot.db.engine import CONNECT_TIMEOUT
 from bot.db.facts import row_to_fact
@@ -185,6 +186,7 @@ class ChangeFeed:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._rechecks: set[asyncio.Task[None]] = set()
         self._conn: Any = None
         self._down_since: float | None = None
 
@@ -197,10 +199,12 @@ class ChangeFeed:
     async def stop(self) -> None:
         """Stop following; never raises and never waits more than a few seconds."""
         task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
+        tasks = {t for t in (task, *self._rechecks) if t is not None and not t.done()}
+        for t in tasks:
+            t.cancel()
+        if tasks:
             with contextlib.suppress(BaseException):
-                await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+                await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
         await self._close_connection()
 
     @property
@@ -336,6 +340,29 @@ class ChangeFeed:
                 except Exception:
                     log.exception("a change feed listener failed")
         return len(unique)
+
+    def recheck(self, change: FactChange) -> None:
+        """A `FactService.on_change` listener: after this process applied its own change, read
+        its facts back. If another process changed one of them between this commit and this
+        index update (and the feed applied that first), the index gets the newer version back."""
+        keys = [f.key for f in change.added]
+        keys += [*change.removed, *change.hidden, *change.unhidden]
+        keys = [k for k in dict.fromkeys(keys) if self.shards.holds(k[0])]
+        if keys and self.running:
+            task = asyncio.create_task(self._recheck(keys), name="fact-change-recheck")
+            self._rechecks.add(task)
+            task.add_done_callback(self._rechecks.discard)
+
+    async def _recheck(self, keys: Sequence[Key]) -> None:
+        try:
+            async with self._lock:
+                async with self.sessions() as session:
+                    state = await self._read_state(session, keys)
+                await self._apply(keys, *state)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.debug("change feed: a recheck failed; the next catch-up reads it", exc_info=True)
 
     # --- following --------------------------------------------------------------------------
     async def _wait(self, seconds: float, *others: asyncio.Event) -> bool:

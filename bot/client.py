@@ -107,6 +107,7 @@ class TriviaBot(commands.Bot):
         )
         self.announcer = Announcer(app.engine)
         self.facts.on_change.append(self.announcer)
+        self.facts.on_change.append(self.feed.recheck)
         # A server's settings are cached; a change made in another process drops the copy.
         self.guild_config.on_change.append(self.announcer.settings_changed)
         self.feed.on_settings.append(self.guild_config.invalidate)

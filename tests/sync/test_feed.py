@@ -53,6 +53,7 @@ async def _open(url: str, shards: ShardPlan | None = None) -> Process:
     service = FactService(app.sessions, app.index)
     service.on_change.append(Announcer(app.engine))
     feed = ChangeFeed(app.engine, app.sessions, app.index, shards=app.shards, since=app.audit_mark)
+    service.on_change.append(feed.recheck)  # as the bot wires it
     feed.start()
     if feed.listen:
         await asyncio.wait_for(feed.connected.wait(), 5)
@@ -318,3 +319,22 @@ async def test_a_servers_settings_changed_in_one_process_are_read_again_in_the_o
         await mine.set_moderator_role(ON_SHARD_0, 4321)
         await within(1.0, lambda: theirs.cached(ON_SHARD_0) is None, "the copy dropped")
         assert (await theirs.get(ON_SHARD_0)).moderator_role_id == 4321
+
+
+async def test_a_change_overtaken_before_its_own_index_update_ends_with_the_newer_one(
+    url: str,
+) -> None:
+    """A commits X; before A's index has X, B commits Y over it and A's feed applies Y; then
+    A's own update puts X in its index. A reads it back and ends with Y, as the database."""
+    async with processes((url, None), (url, None)) as (a, b):
+        fish = await b.facts.add(b.facts.draft(ON_SHARD_0, FISH), actor_id=MOD)
+        await within(1.0, lambda: a.app.index.get(fish.id, ON_SHARD_0) == fish, "added")
+        x = a.facts.draft_edit(ON_SHARD_0, fish, FactForm(fish.question, "Goldie."))
+        async with a.app.sessions.begin() as session:
+            change_x = await store.edit_fact(session, ON_SHARD_0, x, actor_id=MOD)
+        y = b.facts.draft_edit(ON_SHARD_0, x, FactForm(fish.question, "Finn."))
+        await b.facts.edit(ON_SHARD_0, x, y, actor_id=MOD)
+        await within(1.0, lambda: a.app.index.get(fish.id, ON_SHARD_0) == y, "Y applied in A")
+        await a.facts.after_commit(change_x)  # A's own (late) update of its index
+        await within(1.0, lambda: a.app.index.get(fish.id, ON_SHARD_0) == y, "back to Y")
+        assert visible(a, ON_SHARD_0) == await fresh_view(url, ON_SHARD_0)
