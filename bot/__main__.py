@@ -44,7 +44,22 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("console", help="talk to the bot in this terminal (no Discord needed)")
-    sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    run = sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    run.add_argument(
+        "--shard-count",
+        type=int,
+        default=None,
+        help="total number of shards across all processes (default: SHARD_COUNT, or unsharded)",
+    )
+    run.add_argument(
+        "--shard-ids",
+        default=None,
+        help="the shards this process runs, e.g. 0-3 or 0,2,5 (default: SHARD_IDS, or all)",
+    )
+    sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema, then exit (once, before starting processes)",
+    )
     sync = sub.add_parser("sync", help="publish slash commands to Discord globally, then exit")
     sync.add_argument("--guild", type=int, help="publish to one server only")
 
@@ -139,12 +154,16 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
         return cmd_facts_check(app, args.guild or None)
 
     if args.facts_command == "import":
+        from bot.changes import Announcer
         from bot.services.facts import FactService
 
-        # This process answers nothing: the facts go to the database, not into an index.
-        report = await FactService(app.sessions, app.index).import_file(
-            args.file, scope=args.guild, apply=False
-        )
+        # This process answers nothing: the facts go to the database, not into an index;
+        # running bot processes are told and apply them at once.
+        service = FactService(app.sessions, app.index)
+        announcer = Announcer(app.engine)
+        service.on_change.append(announcer)
+        report = await service.import_file(args.file, scope=args.guild, apply=False)
+        await announcer.flush()
         print(
             f"{args.file.name}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged"
@@ -176,6 +195,38 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_migrate(settings: Settings) -> int:
+    """Create or upgrade the schema, nothing else (the bot also migrates on every start)."""
+    from bot.db.engine import create_engine, migrate
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+    print(f"database {settings.database_url.split('@')[-1]!r} is up to date")
+    return 0
+
+
+def _with_shard_options(settings: Settings, args: argparse.Namespace) -> Settings | None:
+    """Settings with `run`'s --shard-count/--shard-ids applied and checked (None: an error was
+    printed, in one line)."""
+    from bot.core.shards import ShardConfigError, format_shard_ids, parse_shard_ids
+
+    update: dict[str, object] = {}
+    try:
+        if getattr(args, "shard_count", None) is not None:
+            update["shard_count"] = args.shard_count
+        if getattr(args, "shard_ids", None) is not None:
+            update["shard_ids"] = format_shard_ids(parse_shard_ids(args.shard_ids))
+        settings = settings.model_copy(update=update)
+        settings.shard_plan()
+    except ShardConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return None
+    return settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -198,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = "console"
         else:
             command = "run"
-    _setup_logging(settings.log_level, quiet=command in {"ask", "console", "facts"})
+    _setup_logging(settings.log_level, quiet=command in {"ask", "console", "facts", "migrate"})
     try:
         if command == "ask":
             return asyncio.run(
@@ -219,9 +270,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.console import run_console
 
             return asyncio.run(_with_app(settings, run_console))
+        if command == "migrate":
+            return asyncio.run(cmd_migrate(settings))
         if command in {"run", "sync"}:
             from bot.client import run_bot
 
+            if command == "run":
+                checked = _with_shard_options(settings, args)
+                if checked is None:
+                    return 2
+                settings = checked
             return run_bot(
                 settings, sync_only=command == "sync", sync_guild=getattr(args, "guild", None)
             )

@@ -12,10 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.changes import last_change_id
 from bot.core.facts import load_fact_dir
 from bot.core.matcher import FactIndex, load_terms_dir
+from bot.core.shards import UNSHARDED, ShardPlan
 from bot.db import facts as fact_store
 from bot.db.engine import create_engine, migrate, session_factory
 from bot.settings import Settings
@@ -28,6 +31,17 @@ garbage collector (`gc.freeze`): it lives as long as the process, and walking it
 objects in every full collection would stop the bot for a second or more at a time."""
 
 
+SEED_LOCK = 0x6B7462  # any constant; the PostgreSQL advisory lock the seeding holds
+
+
+async def _one_seeder_at_a_time(session: AsyncSession) -> None:
+    """Shard processes start together: on PostgreSQL one of them loads the bundled facts while
+    the others wait, then find them loaded (instead of inserting them twice)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
+
+
 @dataclass(slots=True)
 class App:
     """Settings, database and fact index: the Discord-free core the bot and the CLI share."""
@@ -36,18 +50,36 @@ class App:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     index: FactIndex
+    shards: ShardPlan = UNSHARDED
+    """The servers whose facts this process holds (all of them unless sharded)."""
+    audit_mark: int = 0
+    """The newest fact change (audit id) before the index was loaded: a change feed applies
+    what came after it."""
 
     @classmethod
-    async def open(cls, settings: Settings, *, seed: bool = True, load_index: bool = True) -> App:
-        """`load_index=False`: an empty index, for a command that only writes to the database."""
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        seed: bool = True,
+        load_index: bool = True,
+        shards: ShardPlan | None = None,
+    ) -> App:
+        """`load_index=False`: an empty index, for a command that only writes to the database.
+        `shards`: load only the bundled facts and those of the servers on these shards."""
+        plan = shards or UNSHARDED
         engine = create_engine(settings.database_url)
         try:
             await migrate(engine)
             sessions = session_factory(engine)
             if seed:
                 await cls.sync_bundled(sessions, settings.facts_dir)
+            async with sessions() as session:
+                mark = await last_change_id(session)
             if load_index:
-                index = await cls.load_index(sessions, terms_dir=settings.facts_dir / "terms")
+                index = await cls.load_index(
+                    sessions, terms_dir=settings.facts_dir / "terms", shards=plan
+                )
                 if len(index) >= FREEZE_FACTS:
                     gc.freeze()
             else:
@@ -55,7 +87,7 @@ class App:
         except BaseException:
             await engine.dispose()
             raise
-        return cls(settings, engine, sessions, index)
+        return cls(settings, engine, sessions, index, plan, mark)
 
     @staticmethod
     async def sync_bundled(
@@ -69,6 +101,7 @@ class App:
                 return None
         bundled = load_fact_dir(facts_dir)
         async with sessions.begin() as session:
+            await _one_seeder_at_a_time(session)
             report = await fact_store.sync_bundled(session, bundled, digest=digest)
         if report.added or report.updated or report.removed:
             log.info(
@@ -81,11 +114,14 @@ class App:
 
     @staticmethod
     async def load_index(
-        sessions: async_sessionmaker[AsyncSession], *, terms_dir: Path | None = None
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        terms_dir: Path | None = None,
+        shards: ShardPlan | None = None,
     ) -> FactIndex:
         started = time.perf_counter()
         async with sessions() as session:
-            facts, hidden = await fact_store.load_all(session)
+            facts, hidden = await fact_store.load_all(session, shards=shards)
         loaded = time.perf_counter()
         terms = None if terms_dir is None else load_terms_dir(terms_dir)
         index = FactIndex.build(facts, terms=terms)

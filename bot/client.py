@@ -13,8 +13,10 @@ import discord
 from discord.ext import commands
 
 from bot.app import App
+from bot.changes import Announcer, ChangeFeed
 from bot.core.policy import AskLimit
 from bot.core.quiz import QuizRegistry
+from bot.core.shards import ShardConfigError
 from bot.exts import _outbound, _respond
 from bot.exts.errors import TriviaTree, mark_server_only
 from bot.services.facts import FactService
@@ -51,7 +53,22 @@ def make_intents(settings: Settings) -> discord.Intents:
 
 
 class TriviaBot(commands.Bot):
-    """The Discord side of the bot. All state comes in through the constructor."""
+    """The Discord side of the bot. All state comes in through the constructor.
+
+    Unsharded, one gateway connection; `TriviaBot.create` makes a `ShardedTriviaBot` when the
+    app holds some shards only. Either way a change feed (bot/changes.py) applies the fact
+    changes other processes commit, and an announcer tells them about this one's.
+    """
+
+    @staticmethod
+    def create(app: App, **kwargs: Any) -> TriviaBot:
+        """The bot for an app: sharded (discord.py's AutoShardedBot running the app's shards)
+        when the app was opened with a shard plan, else a plain one."""
+        if app.shards.sharded:
+            return ShardedTriviaBot(
+                app, shard_count=app.shards.count, shard_ids=list(app.shards.ids), **kwargs
+            )
+        return TriviaBot(app, **kwargs)
 
     def __init__(
         self,
@@ -84,8 +101,19 @@ class TriviaBot(commands.Bot):
         )
         self._extensions = extensions
         self._sync_on_start = sync_on_start
+        # Fact changes made by other processes (other shards, the command line) reach this one.
+        self.feed = ChangeFeed(
+            app.engine, app.sessions, app.index, shards=app.shards, since=app.audit_mark
+        )
+        self.announcer = Announcer(app.engine)
+        self.facts.on_change.append(self.announcer)
+        self.facts.on_change.append(self.feed.recheck)
+        # A server's settings are cached; a change made in another process drops the copy.
+        self.guild_config.on_change.append(self.announcer.settings_changed)
+        self.feed.on_settings.append(self.guild_config.invalidate)
 
     async def setup_hook(self) -> None:
+        self.feed.start()
         _outbound.install(self)  # mass mentions escaped, 429s retried once
         for name in self._extensions:  # a missing or broken extension stops the start
             await self.load_extension(name)
@@ -103,8 +131,29 @@ class TriviaBot(commands.Bot):
         error for each question asked that way.
         """
 
+    async def close(self) -> None:
+        # Stopping the feed never raises and takes a few seconds at most.
+        with contextlib.suppress(Exception):
+            await self.feed.stop()
+        with contextlib.suppress(Exception):
+            await self.announcer.flush()
+        await super().close()
+
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+
+class ShardedTriviaBot(TriviaBot, commands.AutoShardedBot):
+    """The bot running some of the shards (discord.py's AutoShardedBot): `shard_count` and
+    `shard_ids` come from the app's shard plan (SHARD_COUNT, SHARD_IDS)."""
+
+    async def on_ready(self) -> None:
+        log.info(
+            "connected as %s to %d servers (%s)",
+            self.user,
+            len(self.guilds),
+            self.app.shards.describe(),
+        )
 
 
 async def start_bot(settings: Settings, *, sync_only: bool, sync_guild: int | None) -> int:
@@ -115,8 +164,15 @@ async def start_bot(settings: Settings, *, sync_only: bool, sync_guild: int | No
             "or run `python -m bot console` to try the bot without Discord."
         )
         return 2
-    app = await App.open(settings)
-    bot = TriviaBot(app, sync_on_start=not sync_only)
+    try:
+        shards = settings.shard_plan() if not sync_only else None
+    except ShardConfigError as err:
+        print(f"error: {err}")
+        return 2
+    app = await App.open(settings, shards=shards)
+    if shards is not None and shards.sharded:
+        log.info("holding the facts of the servers on %s", shards.describe())
+    bot = TriviaBot.create(app, sync_on_start=not sync_only)
     settle_heap()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

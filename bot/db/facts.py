@@ -29,7 +29,10 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
+    or_,
     select,
+    true,
     type_coerce,
     update,
 )
@@ -51,6 +54,7 @@ from bot.core.moderation import (
     TooManySuggestions,
     UnknownFact,
 )
+from bot.core.shards import UNSHARDED, ShardPlan
 from bot.db.models import (
     FactAuditRow,
     FactRow,
@@ -386,18 +390,12 @@ async def _write(
     ids = {row.id: fact for row, fact in plan.changed}
     if plan.new:
         new_slugs = {fact.id: fact for fact in plan.new}
-        query = select(FACTS.c.slug, FACTS.c.id).where(FACTS.c.guild_id == scope)
-        if len(plan.new) <= 4 * IN_BATCH:  # a few new facts: look up just theirs
-            queries = [
-                query.where(FACTS.c.slug.in_(batch)) for batch in _chunks(list(new_slugs), IN_BATCH)
-            ]
-        else:  # many: one pass over the scope
-            queries = [query]
-        for statement in queries:
-            for slug, row_id in await session.execute(statement):
-                fact = new_slugs.get(slug)
-                if fact is not None:
-                    ids[row_id] = fact
+        for slug, row_id in await session.execute(
+            select(FACTS.c.slug, FACTS.c.id).where(FACTS.c.guild_id == scope)
+        ):
+            fact = new_slugs.get(slug)
+            if fact is not None:
+                ids[row_id] = fact
     phrasings = (
         {"fact_id": row_id, "position": i, "text": text}
         for row_id, fact in ids.items()
@@ -472,10 +470,35 @@ async def sync_bundled(
     return ImportReport(len(plan.new), len(plan.changed), plan.unchanged, len(gone))
 
 
-async def load_all(session: AsyncSession) -> tuple[list[Fact], list[tuple[int, str]]]:
-    """Every live fact of every scope, and every (guild id, slug) of a hidden bundled fact."""
-    facts = [fact for _, fact in await _load_facts(session, FACTS.c.deleted_at.is_(None))]
-    hidden = [(g, s) for g, s in await session.execute(select(HIDDEN.c.guild_id, HIDDEN.c.slug))]
+def held_by(column: Any, shards: ShardPlan) -> Any:
+    """SQL for "this scope is held by a process running `shards`": the bundled scope, and the
+    servers on its shards (`(guild_id >> 22) % count`)."""
+    if shards.count is None:
+        return true()
+    # PostgreSQL shifts a bigint by an integer: the constants go in as SQL literals.
+    shifted = column.op(">>")(literal_column("22"))
+    on_shard = (shifted % literal_column(str(int(shards.count)))).in_(shards.ids)
+    return or_(column == GLOBAL_SCOPE, on_shard)
+
+
+async def load_all(
+    session: AsyncSession, *, shards: ShardPlan | None = None
+) -> tuple[list[Fact], list[tuple[int, str]]]:
+    """Every live fact of every scope, and every (guild id, slug) of a hidden bundled fact;
+    with `shards`, only the bundled facts and those of the servers on these shards."""
+    plan = shards or UNSHARDED
+    facts = [
+        fact
+        for _, fact in await _load_facts(
+            session, FACTS.c.deleted_at.is_(None), held_by(FACTS.c.guild_id, plan)
+        )
+    ]
+    hidden = [
+        (g, s)
+        for g, s in await session.execute(
+            select(HIDDEN.c.guild_id, HIDDEN.c.slug).where(held_by(HIDDEN.c.guild_id, plan))
+        )
+    ]
     return facts, hidden
 
 

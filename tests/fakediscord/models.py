@@ -81,6 +81,16 @@ class Snowflakes:
         self._last = max(self._last + 1, now)
         return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next snowflake that Discord delivers on shard ``shard_id`` of ``shard_count``
+        (``(id >> 22) % shard_count``): its timestamp moves a few milliseconds ahead."""
+        if not 0 <= shard_id < shard_count:
+            raise ValueError("shard_id must be in range(shard_count)")
+        stamp = self.next() >> 22
+        stamp += (shard_id - stamp) % shard_count
+        self._last = max(self._last, stamp << 22)
+        return self._last
+
 
 def snowflake_iso(snowflake: int) -> str:
     """ISO-8601 timestamp encoded in a snowflake."""

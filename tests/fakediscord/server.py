@@ -123,12 +123,20 @@ class _Session:
         self.seq = 0
         self.intents = 0
         self.identified = False
+        self.shard = (0, 1)  # [shard_id, shard_count] from IDENTIFY
         self.session_id = uuid.uuid4().hex
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.sender = asyncio.create_task(self._send_loop())
 
     def send(self, payload: JSON) -> None:
         self.queue.put_nowait(json.dumps(payload))
+
+    def carries(self, guild_id: int | None) -> bool:
+        """Whether this connection's shard gets a server's events (DMs: shard 0)."""
+        shard_id, shard_count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return (guild_id >> 22) % shard_count == shard_id
 
     def dispatch(self, event: str, data: Any) -> None:
         self.seq += 1
@@ -204,6 +212,7 @@ class FakeDiscord:
         self.commands_synced = asyncio.Event()  # the bot PUT/POSTed application commands
         self._messages: dict[int, JSON] = {}  # insertion order == id order
         self._sessions: list[_Session] = []
+        self._resumable: dict[str, tuple[int, tuple[int, int]]] = {}  # session -> intents, shard
         self._failures: list[_Failure] = []
         self._faults: list[_Fault] = []
         self.rate_limited: list[Request] = []  # requests answered 429 by a storm
@@ -273,10 +282,12 @@ class FakeDiscord:
         bot_permissions: int = Perm.BOT_DEFAULT,
         everyone_permissions: int = Perm.EVERYONE_DEFAULT,
         locale: str = "en-US",
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
         """A guild with an @everyone role and the bot as member (via a managed role carrying
-        ``bot_permissions``). ``owner`` (added as member) has all permissions."""
-        gid = self._ids.next()
+        ``bot_permissions``). ``owner`` (added as member) has all permissions. ``shard``
+        ``(shard_id, shard_count)``: an id Discord delivers on that shard."""
+        gid = self._ids.next() if shard is None else self._ids.next_on_shard(*shard)
         guild = Guild(gid, name, owner.id if owner else self._ids.next(), locale=locale)
         guild.roles[gid] = Role(gid, gid, "@everyone", everyone_permissions)
         self.guilds[gid] = guild
@@ -285,7 +296,7 @@ class FakeDiscord:
         if owner is not None:
             self.users.setdefault(owner.id, owner)
             guild.members[owner.id] = Member(owner, gid)
-        for sess in self._live_sessions(Intent.GUILDS):
+        for sess in self._live_sessions(Intent.GUILDS, guild_id=gid):
             sess.dispatch("GUILD_CREATE", self._guild_create_payload(guild, sess.intents))
         return guild
 
@@ -564,15 +575,42 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ gateway
 
-    def _live_sessions(self, intent: int | None = None) -> list[_Session]:
+    _ANY_GUILD = -1
+
+    def _live_sessions(
+        self, intent: int | None = None, *, guild_id: int | None = _ANY_GUILD
+    ) -> list[_Session]:
+        """Identified sessions (having ``intent``); with ``guild_id``, only the one whose shard
+        carries that server (``None``: a DM, shard 0)."""
         return [
-            s for s in self._sessions if s.identified and (intent is None or s.intents & intent)
+            s
+            for s in self._sessions
+            if s.identified
+            and (intent is None or s.intents & intent)
+            and (guild_id == self._ANY_GUILD or s.carries(guild_id))
         ]
 
-    def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
-        """Queue a DISPATCH to every identified session (having ``intent``, if given)."""
+    @staticmethod
+    def _guild_of_event(data: Any) -> int | None:
+        if isinstance(data, dict) and data.get("guild_id") is not None:
+            return int(data["guild_id"])
+        return None
+
+    def dispatch(
+        self, event: str, data: Any, *, intent: int | None = None, shard: int | None = None
+    ) -> None:
+        """Queue a DISPATCH to every identified session (having ``intent``, if given) whose
+        shard carries the event's server (``data["guild_id"]``; none: a DM, shard 0).
+        ``shard``: deliver on that shard instead, whatever the server (a misrouted event)."""
+        guild_id = self._guild_of_event(data)
         for sess in self._live_sessions(intent):
-            sess.dispatch(event, data)
+            if sess.carries(guild_id) if shard is None else sess.shard[0] == shard:
+                sess.dispatch(event, data)
+
+    @property
+    def shards_connected(self) -> set[tuple[int, int]]:
+        """The (shard_id, shard_count) of every identified gateway connection."""
+        return {s.shard for s in self._sessions if s.identified}
 
     async def flush(self, timeout: float = 5.0) -> None:
         """Wait until every queued gateway frame was written to the socket."""
@@ -612,9 +650,14 @@ class FakeDiscord:
             if int(d.get("intents", 0)) & Intent.PRIVILEGED & ~self.privileged_intents:
                 await sess.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
+            shard_id, shard_count = (int(x) for x in d.get("shard") or [0, 1])
+            if not 0 <= shard_id < shard_count:
+                await sess.ws.close(code=4010, message=b"Invalid shard.")
+                return
             self.identify = d
             sess.intents, sess.identified = int(d.get("intents", 0)), True
-            shard_id, shard_count = d.get("shard") or [0, 1]
+            sess.shard = (shard_id, shard_count)
+            self._resumable[sess.session_id] = (sess.intents, sess.shard)
             guilds = [g for g in self.guilds.values() if (g.id >> 22) % shard_count == shard_id]
             sess.dispatch(
                 "READY",
@@ -642,7 +685,8 @@ class FakeDiscord:
             self.ready.set()
         elif op == 6:  # RESUME
             sess.session_id, sess.seq = d["session_id"], int(d.get("seq") or 0)
-            sess.intents, sess.identified = self.intents or 0, True
+            intents, shard = self._resumable.get(sess.session_id, (self.intents or 0, (0, 1)))
+            sess.intents, sess.shard, sess.identified = intents, shard, True
             sess.dispatch("RESUMED", {"_trace": ["fakediscord"]})
         elif op == 8:  # REQUEST_GUILD_MEMBERS
             guild = self.guilds[int(d["guild_id"])]
@@ -710,7 +754,10 @@ class FakeDiscord:
             or any(u["id"] == str(self.bot.id) for u in msg["mentions"])
         )
         stripped = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
-        for sess in self._live_sessions(Intent.GUILD_MESSAGES if guild else Intent.DIRECT_MESSAGES):
+        for sess in self._live_sessions(
+            Intent.GUILD_MESSAGES if guild else Intent.DIRECT_MESSAGES,
+            guild_id=guild.id if guild else None,
+        ):
             content_ok = sees_content or sess.intents & Intent.MESSAGE_CONTENT
             sess.dispatch(event, data if content_ok else stripped)
 
@@ -995,12 +1042,12 @@ class FakeDiscord:
             payload["message"] = copy.deepcopy(message)
         return payload
 
-    async def _send_interaction(self, payload: JSON) -> Interaction:
+    async def _send_interaction(self, payload: JSON, *, shard: int | None = None) -> Interaction:
         self._require_connected()
         self._action_mark = int(payload["id"])
         ix = Interaction(self, payload)
         self.interactions[ix.id] = ix
-        self.dispatch("INTERACTION_CREATE", payload)
+        self.dispatch("INTERACTION_CREATE", payload, shard=shard)
         await self.flush()
         return ix
 
@@ -1135,16 +1182,18 @@ class FakeDiscord:
         *,
         subcommand: str | None = None,
         locale: str = "en-US",
+        shard: int | None = None,
     ) -> Interaction:
         """Invoke a *synced* slash command. ``command`` may be a path (``"quiz start"``) or use
         ``subcommand=``. Option values: str/int/float/bool, User/Member (user), Channel, Role,
         or for attachments ``bytes``/``(filename, bytes)`` (served by the fake at its url).
-        ``channel=None`` with ``guild=None`` means the user's DM with the bot."""
+        ``channel=None`` with ``guild=None`` means the user's DM with the bot. The interaction
+        arrives on the shard of its server (DMs: shard 0), or on ``shard`` if given."""
         channel = self._resolve_channel(guild, channel, user)
         path = command + (f" {subcommand}" if subcommand else "")
         data = self._command_data(guild, user, path, dict(options or {}), None)
         return await self._send_interaction(
-            self._interaction_payload(2, channel, user, data, locale=locale)
+            self._interaction_payload(2, channel, user, data, locale=locale), shard=shard
         )
 
     async def autocomplete(
