@@ -163,9 +163,13 @@ async def test_every_kind_of_change_reaches_the_other_process_within_a_second(ur
         for what, step in steps:
             await step()
             for guild in (ON_SHARD_0, ON_SHARD_1):
+
+                def same(g: int = guild) -> bool:
+                    return visible(b, g) == visible(a, g)
+
                 await within(
                     1.0,
-                    lambda g=guild: visible(b, g) == visible(a, g),
+                    same,
                     f"{what}: the other process sees what the first one does in {guild}",
                 )
         for guild in (ON_SHARD_0, ON_SHARD_1):
