@@ -39,7 +39,7 @@ from bot.core.facts import GLOBAL_SCOPE, Fact
 from bot.core.matcher import FactIndex
 from bot.core.moderation import FactChange
 from bot.core.shards import UNSHARDED, ShardPlan
-from bot.db.engine import CONNECT_TIMEOUT
+from bot.db.engine import CONNECT_TIMEOUT, asyncpg_connect_args
 from bot.db.facts import row_to_fact
 from bot.db.models import FactAuditRow, FactRow, HiddenFactRow
 
@@ -490,15 +490,7 @@ class ChangeFeed:
         import asyncpg  # only for PostgreSQL
 
         url = make_url(self.engine.url.render_as_string(hide_password=False))
-        args: dict[str, Any] = {
-            "user": url.username,
-            "password": url.password,
-            "host": url.host,
-            "port": url.port,
-            "database": url.database,
-        }
-        args = {k: v for k, v in args.items() if v is not None}
-        args.update({k: v for k, v in url.query.items() if isinstance(v, str)})
+        args = asyncpg_connect_args(url)
         async with asyncio.timeout(CONNECT_TIMEOUT + 0.5):
             return await asyncpg.connect(**args, timeout=CONNECT_TIMEOUT)
 

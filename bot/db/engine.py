@@ -189,11 +189,8 @@ def _watch(engine: AsyncEngine) -> OutageMonitor:
     return monitor
 
 
-def _asyncpg_creator(url: URL, monitor_ref: list[OutageMonitor]) -> Any:
-    """Connects with a timeout, so a database that accepts TCP but never answers (a network
-    partition) fails in seconds, and reports refusals and timeouts as DatabaseUnavailable."""
-    import asyncpg  # the PostgreSQL driver, only needed for PostgreSQL URLs
-
+def asyncpg_connect_args(url: URL) -> dict[str, Any]:
+    """`asyncpg.connect` keyword arguments for a SQLAlchemy PostgreSQL URL."""
     args: dict[str, Any] = {
         "user": url.username,
         "password": url.password,
@@ -203,6 +200,15 @@ def _asyncpg_creator(url: URL, monitor_ref: list[OutageMonitor]) -> Any:
     }
     args = {k: v for k, v in args.items() if v is not None}
     args.update({k: v for k, v in url.query.items() if isinstance(v, str)})
+    return args
+
+
+def _asyncpg_creator(url: URL, monitor_ref: list[OutageMonitor]) -> Any:
+    """Connects with a timeout, so a database that accepts TCP but never answers (a network
+    partition) fails in seconds, and reports refusals and timeouts as DatabaseUnavailable."""
+    import asyncpg  # the PostgreSQL driver, only needed for PostgreSQL URLs
+
+    args = asyncpg_connect_args(url)
 
     async def connect() -> Any:
         try:
