@@ -101,7 +101,7 @@ TEXT_KIND_MILD_PENALTY = 8.0
 QUOTED_BONUS = 30.0
 QUOTED_MIN_RATIO = 80.0
 """A fact whose quote (or answer) contains the words a question quotes gets up to this bonus."""
-FOREIGN_TOPIC_PENALTY = 12.0
+FOREIGN_TOPIC_PENALTY = 20.0
 """A bundled fact, in a server with its own facts, for a question naming none of its people or
 events."""
 ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
@@ -158,7 +158,7 @@ _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 
 _BREAK = "\x00"
 """Between two texts of a fact: the words either side are not one name."""
-_IMPLICIT = frozenset({"score", "time", "year", "whatyear"})
+_IMPLICIT = frozenset({"score", "time", "racetime", "year", "whatyear"})
 
 _FACTORS: dict[tuple[float, ...], tuple[float, ...]] = {}
 
@@ -593,7 +593,7 @@ class FactIndex:
             for word in (
                 ("score",)
                 if SCORE_TOKEN.match(t)
-                else ("time",)
+                else ("time", "racetime")
                 if TIME_TOKEN.match(t)
                 else ("year", "whatyear")
                 if YEAR_TOKEN.match(t)
@@ -988,7 +988,13 @@ class FactIndex:
 
     @classmethod
     def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
-        return query.token_set.intersection(entry.vocab) | cls._named(entry, query)
+        matched = query.token_set.intersection(entry.vocab) | cls._named(entry, query)
+        if query.yes_no:
+            # "Is Kang Japanese?" is answered by the fact that gives Kang's nation: "no, Korean".
+            for kind in ANSWERED_BY_NO:
+                if kind in entry.anchors and kind in query.anchors:
+                    matched |= query.anchors[kind] & query.token_set
+        return matched
 
     @staticmethod
     def _penalties(entry: _Entry, query: _Query) -> float:
