@@ -348,6 +348,7 @@ class LanguageSpec(BaseModel):
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     key_terms: dict[str, dict[str, str]] = Field(default_factory=dict)
     place_words: list[str] = Field(default_factory=list)
+    team_words: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
     numbers: NumberWordsSpec
 
@@ -390,7 +391,7 @@ class LanguageSpec(BaseModel):
             _words_only(table, "key terms")
         return v
 
-    @field_validator("place_words", "stopwords", mode="after")
+    @field_validator("place_words", "team_words", "stopwords", mode="after")
     @classmethod
     def _lists(cls, v: list[str]) -> list[str]:
         _words_only(v, "these")
@@ -409,6 +410,8 @@ class Language:
     key_terms: dict[str, dict[str, str]]
     """class -> {concept token: value}"""
     place_words: frozenset[str]
+    team_words: frozenset[str]
+    """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
     stopwords: frozenset[str]
     units: dict[str, int]
     tens: dict[str, int]
@@ -446,7 +449,8 @@ def parse_language(raw: Any, *, file: str) -> Language:
         phrases=phrases,
         synonyms={w: concept for concept, words in spec.synonyms.items() for w in words},
         key_terms=spec.key_terms,
-        place_words=frozenset(spec.place_words),
+        place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
+        team_words=frozenset(spec.team_words),
         stopwords=frozenset(spec.stopwords),
         units=spec.numbers.units,
         tens=spec.numbers.tens,

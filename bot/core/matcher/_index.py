@@ -78,7 +78,7 @@ W_PRECISION = 0.30
 W_FUZZ = 0.25
 W_OWN_RECALL = 0.5
 """Share of recall that must come from one phrasing (and the answer) rather than all of them."""
-UNKNOWN_TOKEN_PENALTY = 10.0
+UNKNOWN_TOKEN_PENALTY = 3.0
 """Per word of the question that no fact uses at all: the bot cannot know what is asked."""
 MISSING_MEASURE_PENALTY = 25.0
 """The question asks for a measure (age, margin, laps, points, year ...) the fact never mentions."""
@@ -840,7 +840,7 @@ class FactIndex:
             w = self._idf(view, token)
             if (
                 token in lexicon.places or token in lexicon.default_years
-            ) and token not in lexicon.names:
+            ) and not (token in lexicon.names or token in lexicon.teams):
                 return w * PLACE_WEIGHT
             return w * ANCHOR_WEIGHT if lexicon.is_key(token) else w
 
@@ -876,7 +876,8 @@ class FactIndex:
         query.specific = frozenset(
             t
             for t in content
-            if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live) and t not in view.lexicon.places
+            if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live)
+            and (t not in view.lexicon.places or t in view.lexicon.teams)
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.

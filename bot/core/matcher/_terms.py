@@ -261,6 +261,7 @@ def load_terms_dir(directory: Path | None = None) -> list[TermsFileSpec]:
 
 # --- a scope's lexicon -------------------------------------------------------------------------
 
+_VENUE_WORDS = _LANG.place_words - _LANG.team_words
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
 _SPLIT_NAMES = re.compile(r"\s*(?:,|&|/|\band\b|\bwith\b)\s*")
 
@@ -284,6 +285,8 @@ class Lexicon:
     groups: dict[str, set[str]] = field(default_factory=dict)
     places: set[str] = field(default_factory=set)
     """words of the places' and events' names ("Lakeside City Marathon"): never a person"""
+    teams: dict[str, str] = field(default_factory=dict)
+    """a team's own token -> the team ("ashford" of "Ashford Rovers"): a key term"""
     event_sexes: dict[str, set[str]] = field(default_factory=dict)
     longest: int = 1
     heads: set[str] = field(default_factory=set)
@@ -391,6 +394,12 @@ class Lexicon:
             for place in capitalised_names(text, places=True):
                 self.learned.update(t for t in place if t not in self.places)
                 self.places.update(place)
+            for team in capitalised_teams(text):
+                name = sys.intern("".join(team))
+                for t in team:
+                    if self.teams.get(t) != name:
+                        self.teams[t] = name
+                        self.learned.add(t)
         for text in texts:
             for name in capitalised_names(text):
                 if len(name) > 1 or name[0] in self.names:  # one word alone: a known name only
@@ -424,6 +433,7 @@ class Lexicon:
             years=layer(self.years, other.years),
             default_years=self.default_years | other.default_years,
             groups=layer(self.groups, other.groups),
+            teams=layer(self.teams, other.teams),
             places=self.places if not other.places else _UnionSet(other.places, self.places),  # type: ignore[arg-type]
             longest=max(self.longest, other.longest),
             heads=self.heads if not other.heads else self.heads | other.heads,
@@ -463,6 +473,7 @@ class Lexicon:
             or token in self.events
             or token in self.years
             or token in self.groups
+            or token in self.teams
         )
 
     def sex_of(self, person: str) -> str | None:
@@ -494,6 +505,8 @@ class Lexicon:
                 found.setdefault("event", set()).add(self.events[t])
             if t in self.years:
                 found.setdefault("year", set()).add(self.years[t])
+            if t in self.teams:
+                found.setdefault("team", set()).add(self.teams[t])
             if t in self.groups:
                 people.append(set(self.groups[t]))
                 last = None
@@ -621,11 +634,21 @@ def capitalised_names(text: str, *, places: bool = False) -> list[tuple[str, ...
     return list(_capitalised(text)[1 if places else 0])
 
 
+def capitalised_teams(text: str) -> list[tuple[str, ...]]:
+    """Teams named with capitals in a text ("Ashford Rovers", "Calder Town"): a name with a
+    team word and no venue's or event's word, as its own tokens ("ashford")."""
+    return list(_capitalised(text)[2])
+
+
+_Names = tuple[tuple[str, ...], ...]
+
+
 @lru_cache(maxsize=4096)
-def _capitalised(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
-    """(names, places) of `capitalised_names`, read in one pass (a fact asks for both)."""
+def _capitalised(text: str) -> tuple[_Names, _Names, _Names]:
+    """(names, places, teams) of `capitalised_names`, read in one pass (a fact asks for all)."""
     found: list[tuple[str, ...]] = []
     found_places: list[tuple[str, ...]] = []
+    found_teams: list[tuple[str, ...]] = []
     for m in _CAPITALISED.finditer(text):
         words = m.group().split()
         before = text[: m.start()].rstrip()
@@ -640,11 +663,15 @@ def _capitalised(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[st
             t in _LANG.place_words for t in toks
         )
         if is_place:
-            found_places.append(tuple(t for t in toks if t not in _LANG.place_words))
+            own = tuple(t for t in toks if t not in _LANG.place_words)
+            found_places.append(own)
+            folded = {w.casefold() for w in words} | set(toks)
+            if own and folded & _LANG.team_words and not folded & _VENUE_WORDS:
+                found_teams.append(own)
         toks = tuple(t for t in toks if t not in CONCEPTS and t not in SYNONYMS)
         if toks and not is_place:
             found.append(toks)
-    return tuple(found), tuple(found_places)
+    return tuple(found), tuple(found_places), tuple(found_teams)
 
 
 def term_keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:
