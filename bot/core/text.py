@@ -26,6 +26,8 @@ _CONTRACTIONS = (
 )
 _THOUSANDS = re.compile(r"(?<![\d.,])([1-9]\d{0,2}(?:,\d{3})+)(?![\d,]*\d)")
 """1,000 and 1,150,000 are one number each (a decimal comma is read as a point)."""
+_PLURAL_NUMBER = re.compile(r"\b(\d+)s\b")
+"""The over-40s, the 1990s: the number itself."""
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"  # a time: 2:05:13, 7:30
     r"|(?<![\d-])\d{1,2}-\d{1,2}(?![\d-])"  # a score: 6-4
@@ -109,6 +111,8 @@ def _raw_words(text: str) -> list[str]:
             text = pattern.sub(repl, text)
     if "," in text:
         text = join_thousands(text)
+    if "s" in text:
+        text = _PLURAL_NUMBER.sub(r"\1", text)
     raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
     return _number_words(raw)
 

@@ -116,6 +116,9 @@ PLACE_WEIGHT = 0.3
 """The share of its weight a word of the topic's places keeps ("in Port Alder" says little)."""
 ANSWER_WORDING = 0.85
 QUOTE_WORDING = 0.8
+ANSWER_COVER = 1.0
+"""For the answer sentence and the quote, precision is at least this share of how much of the
+question they cover."""
 """How much a match on the answer sentence (or the quote) counts, against one on a question."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
@@ -799,6 +802,27 @@ class FactIndex:
             hit = process.extractOne(token, second, scorer=OSA.distance, score_cutoff=limit)
         return hit[0] if hit is not None else token
 
+    @staticmethod
+    def _join_split_words(view: _View, toks: Sequence[str]) -> list[str]:
+        """Two words the facts write as one ("half way" for "halfway", "pace makers")."""
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            a = toks[i]
+            if i + 1 < len(toks) and a.isalpha() and toks[i + 1].isalpha():
+                joined = a + toks[i + 1]
+                if (
+                    not (view.known(a) and view.known(toks[i + 1]))
+                    and joined not in STOPWORDS
+                    and view.known(joined)
+                ):
+                    out.append(joined)
+                    i += 2
+                    continue
+            out.append(a)
+            i += 1
+        return out
+
     @classmethod
     def _correct_words(cls, view: _View, text: str) -> str:
         """Correct typos of the language's own words ("mnay", "glods") before phrases merge."""
@@ -857,7 +881,8 @@ class FactIndex:
         view = self._view(guild_id)
         live = view.live
         text = self._correct_words(view, text)
-        toks = tuple(self._correct(view, t) for t in view.lexicon.apply(tokens(text)))
+        toks = self._join_split_words(view, view.lexicon.apply(tokens(text)))
+        toks = tuple(self._correct(view, t) for t in toks)
         content = list(dict.fromkeys(content_tokens(toks)))
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
@@ -963,7 +988,13 @@ class FactIndex:
             shared = query.token_set.intersection(toks)
             own = answered_weight + sum(map(w, shared - answered))
             recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
-            precision = sum(map(w, shared)) / (sum(map(w, toks)) or 1.0)
+            shared_weight = sum(map(w, shared))
+            precision = shared_weight / (sum(map(w, toks)) or 1.0)
+            if factor < 1.0:
+                # An answer sentence says more than any question asks: what counts is how much
+                # of the question it covers ("what time did Sousa run?", "Sousa was second in
+                # 2:21:40").
+                precision = max(precision, ANSWER_COVER * shared_weight / query.total)
             similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
             unmatched = len(keys[i] - query.keys)
             combined = factor * (
