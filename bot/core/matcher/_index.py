@@ -44,11 +44,14 @@ from ._terms import (
 )
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
-ANSWER_THRESHOLD = 64.0
+ANSWER_THRESHOLD = 62.0
 """A fact scoring at least this, with a clear lead, is answered outright."""
 ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
-HIGH_CONFIDENCE = 85.0
+HIGH_CONFIDENCE = 95.0
+KIND_LEAD = 1.0
+"""The lead that is enough when the first fact gives the kind of answer asked for (a person for
+"who") and the next one does not."""
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
@@ -107,7 +110,7 @@ events."""
 ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
 """Key terms a yes/no question may get wrong: the fact that says otherwise answers it."""
 YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are", "were", "can"})
-UNMATCHED_WORD_PENALTY = 3.0
+UNMATCHED_WORD_PENALTY = 15.0
 """Per word of the question that some facts in scope use (few enough to be telling) and this
 fact does not."""
 SPECIFIC_SHARE = 0.1
@@ -941,7 +944,9 @@ class FactIndex:
         vague = len(content) == 1 and view.df(content[0]) > max(
             VAGUE_WORD_MIN, VAGUE_WORD_SHARE * live
         )
-        return self._decide(question, scored, may_answer=not vague)
+        return self._decide(
+            question, scored, may_answer=not vague, wanted=KIND_FOR_QTYPE.get(query.qtype)
+        )
 
     @staticmethod
     def _candidates(view: _View, query: _Query) -> list[_Entry]:
@@ -1094,15 +1099,31 @@ class FactIndex:
         return penalty
 
     @staticmethod
-    def _decide(question: str, scored: list[Candidate], *, may_answer: bool) -> MatchResult:
+    def _decide(
+        question: str,
+        scored: list[Candidate],
+        *,
+        may_answer: bool,
+        wanted: frozenset[str] | None = None,
+    ) -> MatchResult:
         if not scored or scored[0].score < SUGGEST_THRESHOLD:
             return MatchResult(question, Outcome.DECLINE)
         best = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
+        lead = best.score - runner_up
+        # Two facts close together: the one whose kind of answer the question asks for wins
+        # ("who did Laura win the madison with?" asks for a person, not the day).
+        fits = (
+            wanted is not None
+            and len(scored) > 1
+            and best.fact.kind in wanted
+            and scored[1].fact.kind not in wanted
+            and lead >= KIND_LEAD
+        )
         if (
             may_answer
             and best.score >= ANSWER_THRESHOLD
-            and (best.score - runner_up >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE)
+            and (lead >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE or fits)
         ):
             return MatchResult(question, Outcome.ANSWER, (best,), runner_up)
         suggestions = tuple(c for c in scored[:MAX_SUGGESTIONS] if c.score >= SUGGEST_THRESHOLD)
