@@ -349,6 +349,7 @@ class LanguageSpec(BaseModel):
     key_terms: dict[str, dict[str, str]] = Field(default_factory=dict)
     place_words: list[str] = Field(default_factory=list)
     team_words: list[str] = Field(default_factory=list)
+    money_verbs: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
     numbers: NumberWordsSpec
 
@@ -391,7 +392,7 @@ class LanguageSpec(BaseModel):
             _words_only(table, "key terms")
         return v
 
-    @field_validator("place_words", "team_words", "stopwords", mode="after")
+    @field_validator("place_words", "team_words", "money_verbs", "stopwords", mode="after")
     @classmethod
     def _lists(cls, v: list[str]) -> list[str]:
         _words_only(v, "these")
@@ -412,6 +413,8 @@ class Language:
     place_words: frozenset[str]
     team_words: frozenset[str]
     """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
+    money_verbs: frozenset[str]
+    """after "how much", these verbs ask for prize money ("how much did Okello get?")"""
     stopwords: frozenset[str]
     units: dict[str, int]
     tens: dict[str, int]
@@ -451,6 +454,7 @@ def parse_language(raw: Any, *, file: str) -> Language:
         key_terms=spec.key_terms,
         place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
         team_words=frozenset(spec.team_words),
+        money_verbs=frozenset(spec.money_verbs),
         stopwords=frozenset(spec.stopwords),
         units=spec.numbers.units,
         tens=spec.numbers.tens,

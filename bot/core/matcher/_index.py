@@ -23,11 +23,12 @@ from bot.core.text import (
     tokens,
     words,
 )
-from bot.core.vocab import fold
+from bot.core.vocab import fold, language
 
 from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
     ALL,
+    GENERAL_TERMS,
     KIND_FOR_QTYPE,
     NO_KEYS,
     ORDINAL_TOKEN,
@@ -158,6 +159,20 @@ def _quoted_span(text: str) -> str:
     return span if len(span.split()) >= 2 else ""
 
 
+_MONEY_VERBS = language().money_verbs
+_MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
+
+
+def _asks_money(text: str) -> bool:
+    """ "How much did she get?": "how much" with a verb of being paid, and no "by" (a margin)."""
+    raw = words(text)
+    return (
+        any(a == "how" and b == "much" for a, b in itertools.pairwise(raw))
+        and any(w in _MONEY_VERBS for w in raw)
+        and raw[-1:] != ["by"]
+    )
+
+
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
@@ -202,7 +217,7 @@ class _Query:
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     keys: frozenset[str] = frozenset()
     unknown: int = 0
-    yes_no: bool = False
+    yes_no: str = ""  # the word a yes/no question starts with ("did", "is" ...)
     scope: int = GLOBAL_SCOPE  # the server asked in, when it has facts of its own
     specific: frozenset[str] = frozenset()  # known words rare enough to point at facts
     name_people: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -215,6 +230,9 @@ class _Query:
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = self.lexicon.anchors_of(self.content)
+        if self.yes_no == "did" and "win" in self.token_set and "person" in self.anchors:
+            # "Did Kiprotich win the men's race?" is "who won the men's race?", checked.
+            self.qtype = QType.PERSON
         if (
             self.qtype is QType.PERSON
             and "win" in self.token_set
@@ -697,10 +715,15 @@ class FactIndex:
         keys = entry.wording_keys
         if keys is None:
             lexicon = self._lexicon_of(entry, view)
+            implied = lexicon.default_years  # "the 2025 Harbour Open" in a report of 2025
             keys = entry.wording_keys = tuple(
                 term_keys(
-                    lexicon.anchors_of(content, imply_sex=False),
-                    (t for t in content if t[0].isdigit()),
+                    {
+                        cls: values
+                        for cls, values in lexicon.anchors_of(content, imply_sex=False).items()
+                        if not (cls == "year" and values <= implied)
+                    },
+                    (t for t in content if t[0].isdigit() and t not in implied),
                 )
                 if factor == 1.0
                 else NO_KEYS
@@ -865,9 +888,9 @@ class FactIndex:
 
         def weight(token: str) -> float:
             w = self._idf(view, token)
-            if (
-                token in lexicon.places or token in lexicon.default_years
-            ) and not (token in lexicon.names or token in lexicon.teams):
+            if (token in lexicon.places or token in lexicon.default_years) and not (
+                token in lexicon.names or token in lexicon.teams
+            ):
                 return w * PLACE_WEIGHT
             return w * ANCHOR_WEIGHT if lexicon.is_key(token) else w
 
@@ -884,9 +907,11 @@ class FactIndex:
         view = self._view(guild_id)
         live = view.live
         text = self._correct_words(view, text)
-        toks = self._join_split_words(view, view.lexicon.apply(tokens(text)))
-        toks = tuple(self._correct(view, t) for t in toks)
+        joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
+        toks = tuple(self._correct(view, t) for t in joined)
         content = list(dict.fromkeys(content_tokens(toks)))
+        if content and _asks_money(text) and not any(t in _MEASURES for t in content):
+            content.append("prize")  # "how much did Okello get?" asks for his prize money
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
         weight_of = self._weighter(view)
@@ -898,7 +923,7 @@ class FactIndex:
             unknown=sum(
                 1 for t in content if not (view.known(t) or view.quoted(t) or t in CONCEPTS)
             ),
-            yes_no=bool(toks) and toks[0] in YES_NO_WORDS,
+            yes_no=toks[0] if toks and toks[0] in YES_NO_WORDS else "",
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.specific = frozenset(

@@ -395,10 +395,10 @@ class Lexicon:
                 self.learned.update(t for t in place if t not in self.places)
                 self.places.update(place)
             for team in capitalised_teams(text):
-                name = sys.intern("".join(team))
+                team_name = sys.intern("".join(team))
                 for t in team:
-                    if self.teams.get(t) != name:
-                        self.teams[t] = name
+                    if self.teams.get(t) != team_name:
+                        self.teams[t] = team_name
                         self.learned.add(t)
         for text in texts:
             for name in capitalised_names(text):
