@@ -18,6 +18,7 @@ from bot.core.text import (
     CONCEPTS,
     LANGUAGE_TYPO_POOL,
     LANGUAGE_WORDS,
+    NATION_TOKENS,
     STOPWORDS,
     content_tokens,
     tokens,
@@ -173,6 +174,14 @@ def _asks_money(text: str) -> bool:
     )
 
 
+_STAND_INS = {
+    "nation": frozenset({"country"}) | frozenset(NATION_TOKENS),
+    "medal": frozenset({"medal", "gold", "silver", "bronze"}),
+    "rank": frozenset({"place", "finish", "seed"}) | frozenset(f"{n}th" for n in range(1, 41)),
+}
+"""Words of a phrasing that ask for what a yes/no question names (a nation, a medal, a place)."""
+_STAND_IN_KIND = ("nation", "medal", "ordinal")
+
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
@@ -221,6 +230,9 @@ class _Query:
     scope: int = GLOBAL_SCOPE  # the server asked in, when it has facts of its own
     specific: frozenset[str] = frozenset()  # known words rare enough to point at facts
     name_people: dict[str, frozenset[str]] = field(default_factory=dict)
+    stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
+    """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
+    for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
@@ -230,6 +242,13 @@ class _Query:
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = self.lexicon.anchors_of(self.content)
+        if self.yes_no:
+            self.stand_ins = tuple(
+                (t, _STAND_INS[kind])
+                for kind in ANSWERED_BY_NO
+                for t in self.anchors.get(kind, ())
+                if t in self.token_set
+            )
         if self.yes_no == "did" and "win" in self.token_set and "person" in self.anchors:
             # "Did Kiprotich win the men's race?" is "who won the men's race?", checked.
             self.qtype = QType.PERSON
@@ -970,7 +989,11 @@ class FactIndex:
             VAGUE_WORD_MIN, VAGUE_WORD_SHARE * live
         )
         return self._decide(
-            question, scored, may_answer=not vague, wanted=KIND_FOR_QTYPE.get(query.qtype)
+            question,
+            scored,
+            may_answer=not vague,
+            wanted=KIND_FOR_QTYPE.get(query.qtype)
+            or (frozenset(_STAND_IN_KIND) if query.stand_ins else None),
         )
 
     @staticmethod
@@ -1017,8 +1040,14 @@ class FactIndex:
         for i, (toks, factor) in enumerate(zip(entry.wordings, entry.factors, strict=True)):
             shared = query.token_set.intersection(toks)
             own = answered_weight + sum(map(w, shared - answered))
-            recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
             shared_weight = sum(map(w, shared))
+            for asked, stand_ins in query.stand_ins:
+                # "Is Solberg Swedish?" against "which country does Solberg row for?"
+                hit = stand_ins.intersection(toks) if asked not in shared else ()
+                if hit:
+                    own += w(asked)
+                    shared_weight += max(map(w, hit))
+            recall_here = W_OWN_RECALL * own / query.total + (1 - W_OWN_RECALL) * recall
             precision = shared_weight / (sum(map(w, toks)) or 1.0)
             if factor < 1.0:
                 # An answer sentence says more than any question asks: what counts is how much

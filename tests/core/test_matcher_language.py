@@ -1,0 +1,133 @@
+"""How members word questions about a server's own facts, on a sport the bot was never told about.
+
+The facts below are made up for these tests: a football cup final and a rowing regatta, written
+the way a moderator writes them (a question, one other phrasing, an answer sentence).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.facts import Fact, Source
+from bot.core.matcher import FactIndex, Outcome
+from bot.core.text import tokens
+
+GUILD = 5151
+REPORT = Source(title="Cup final and regatta report", date=__import__("datetime").date(2026, 5, 3))
+
+
+def _fact(fid: str, question: str, answer: str, **kw: object) -> Fact:
+    return Fact(id=fid, question=question, answer=answer, scope=GUILD, source=REPORT, **kw)  # type: ignore[arg-type]
+
+
+FACTS = [
+    _fact(
+        "cup-brookfield-keeper",
+        "Who was Brookfield United's goalkeeper in the final?",
+        "Tomas Varga kept goal for Brookfield United.",
+        phrasings=("Who played in goal for Brookfield United?",),
+        accept=("Tomas Varga", "Varga"),
+        kind="person",
+    ),
+    _fact(
+        "cup-winner",
+        "Who won the 2026 Westmere Cup final?",
+        "Millbrook Town won the 2026 Westmere Cup final 2-1 against Brookfield United.",
+        accept=("Millbrook Town", "Millbrook"),
+        kind="person",
+    ),
+    _fact(
+        "cup-winner-prize",
+        "How much prize money did the cup winners receive?",
+        "The cup winners received a prize of $250,000.",
+        accept=("$250,000", "250,000"),
+        kind="number",
+    ),
+    _fact(
+        "regatta-single-sculls",
+        "Who won the women's single sculls at the regatta?",
+        "Ingrid Solberg of Norway won the women's single sculls.",
+        phrasings=("Women's single sculls champion?",),
+        accept=("Ingrid Solberg", "Solberg"),
+        kind="person",
+    ),
+    _fact(
+        "regatta-solberg-nation",
+        "Which country does Ingrid Solberg row for?",
+        "Solberg rows for Norway.",
+        accept=("Norway", "Norwegian"),
+        kind="nation",
+    ),
+    _fact(
+        "regatta-final-margin",
+        "By how much did Solberg win the single sculls final?",
+        "Solberg won the single sculls final by 2.4 seconds.",
+        accept=("2.4 seconds",),
+        kind="time",
+    ),
+    _fact(
+        "regatta-veterans-winner",
+        "Who won the over-50 single sculls?",
+        "Peter Lund won the over-50 single sculls.",
+        accept=("Peter Lund", "Lund"),
+        kind="person",
+    ),
+    _fact(
+        "regatta-halfway",
+        "What was Solberg's halfway split?",
+        "Solberg reached halfway in 3:41.",
+        accept=("3:41",),
+        kind="time",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> FactIndex:
+    idx = FactIndex.build([])
+    for fact in FACTS:
+        idx.add(fact)
+    return idx
+
+
+def _answer(index: FactIndex, question: str) -> str | None:
+    result = index.match(question, guild_id=GUILD)
+    return result.fact.id if result.outcome is Outcome.ANSWER and result.fact else None
+
+
+def test_a_question_about_one_club_is_never_answered_with_another_clubs_fact(
+    index: FactIndex,
+) -> None:
+    assert _answer(index, "who was brookfield's goalkeeper") == "cup-brookfield-keeper"
+    # The only goalkeeper the facts know is Brookfield's: Millbrook's is not theirs to give.
+    assert _answer(index, "who was millbrook's goalkeeper") is None
+
+
+def test_a_yes_no_question_naming_the_wrong_nation_gets_the_fact_that_says_otherwise(
+    index: FactIndex,
+) -> None:
+    assert _answer(index, "is solberg swedish?") == "regatta-solberg-nation"
+
+
+def test_how_much_did_they_get_asks_for_the_prize_money(index: FactIndex) -> None:
+    assert _answer(index, "how much did the cup winners get") == "cup-winner-prize"
+
+
+def test_did_x_win_is_answered_by_who_won(index: FactIndex) -> None:
+    assert _answer(index, "did solberg win the women's single sculls?") == "regatta-single-sculls"
+
+
+def test_the_over_50s_is_the_over_50_category(index: FactIndex) -> None:
+    assert tokens("the over 50s") == tokens("the over 50")
+    assert _answer(index, "who won the over 50s sculls") == "regatta-veterans-winner"
+
+
+def test_two_words_the_facts_write_as_one_are_read_as_one(index: FactIndex) -> None:
+    assert _answer(index, "solberg's half way split?") == "regatta-halfway"
+
+
+def test_a_semi_final_is_not_the_final(index: FactIndex) -> None:
+    assert _answer(index, "by how much did solberg win the single sculls final?") == (
+        "regatta-final-margin"
+    )
+    assert _answer(index, "by how much did solberg win her semi-final?") is None
