@@ -52,6 +52,27 @@ FACTS = [
         kind="person",
     ),
     _fact(
+        "regatta-mens-single-sculls",
+        "Who won the men's single sculls at the regatta?",
+        "Aksel Berg won the men's single sculls.",
+        accept=("Aksel Berg", "Berg"),
+        kind="person",
+    ),
+    _fact(
+        "regatta-runner-up-prize",
+        "How much prize money did the single sculls runners-up get?",
+        "Each single sculls runner-up received $2,000.",
+        accept=("$2,000", "2,000"),
+        kind="number",
+    ),
+    _fact(
+        "regatta-womens-runner-up",
+        "Who finished second in the women's single sculls?",
+        "Hanna Ek was second in the women's single sculls.",
+        accept=("Hanna Ek", "Ek"),
+        kind="person",
+    ),
+    _fact(
         "regatta-solberg-nation",
         "Which country does Ingrid Solberg row for?",
         "Solberg rows for Norway.",
@@ -131,3 +152,11 @@ def test_a_semi_final_is_not_the_final(index: FactIndex) -> None:
         "regatta-final-margin"
     )
     assert _answer(index, "by how much did solberg win her semi-final?") is None
+
+
+def test_a_fact_about_a_role_is_offered_for_the_person_in_it(index: FactIndex) -> None:
+    # Ek finished second: the runners-up's prize is hers, though the prize fact never names her.
+    result = index.match("how much did hanna ek get?", guild_id=GUILD)
+    assert result.best is not None
+    assert result.best.fact.id == "regatta-runner-up-prize"
+    assert result.outcome is not Outcome.DECLINE

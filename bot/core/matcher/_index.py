@@ -57,6 +57,8 @@ KIND_LEAD = 1.0
 SUGGEST_THRESHOLD = 45.0
 """Facts scoring at least this are offered as "did you mean" choices."""
 MAX_SUGGESTIONS = 3
+ROLE_SCAN = 50
+"""How many facts naming a person are read for the roles the facts give them."""
 READ_BUDGET = 15_000
 """How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
 VAGUE_WORD_SHARE = 0.05
@@ -230,6 +232,9 @@ class _Query:
     scope: int = GLOBAL_SCOPE  # the server asked in, when it has facts of its own
     specific: frozenset[str] = frozenset()  # known words rare enough to point at facts
     name_people: dict[str, frozenset[str]] = field(default_factory=dict)
+    roles: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    """person -> (places, events) the facts give them ("Okello" finished second in the men's
+    race): a fact about that role is about them ("how much did Okello get?")."""
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
     """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
     for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
@@ -284,6 +289,22 @@ class _Entry:
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     subjects: frozenset[str] = NO_KEYS
     stale: bool = True  # its key terms must be read again (its scope learned a term it has)
+
+
+_WINNING = frozenset({"win", "champion"})
+
+
+def _role_ranks(entry: _Entry) -> frozenset[str]:
+    """The places a fact is about: its own ("runners-up" -> 2nd), or 1st for a winner's (not
+    any "first": "the first edition" is no winner's)."""
+    ranks = entry.anchors.get("rank", NO_KEYS) - _FIRST
+    questions = entry.wordings[: len(entry.fact.all_questions)]
+    if any(_WINNING.intersection(toks) for toks in questions):
+        return ranks | _FIRST
+    return ranks
+
+
+_FIRST = frozenset({"1th"})
 
 
 def _names_topic(entry: _Entry, query: _Query) -> bool:
@@ -945,6 +966,7 @@ class FactIndex:
             yes_no=toks[0] if toks and toks[0] in YES_NO_WORDS else "",
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
+        query.roles = self._roles(view, query, guild_id)
         query.specific = frozenset(
             t
             for t in content
@@ -996,6 +1018,49 @@ class FactIndex:
             or (frozenset(_STAND_IN_KIND) if query.stand_ins else None),
         )
 
+    def _roles(
+        self, view: _View, query: _Query, guild_id: int | None
+    ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """The places and events the facts give each person a question names, from the facts
+        that answer "who" with them ("Who finished second in the men's race?" -> Okello)."""
+        people = query.anchors.get("person")
+        if not people:
+            return {}
+        roles: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        for token, named in query.name_people.items():
+            for posting in view.postings(token):
+                for entry in posting[:ROLE_SCAN]:
+                    if entry.fact.kind != "person" or not self._visible(entry.fact, guild_id):
+                        continue
+                    if entry.stale:
+                        self._refresh(entry, self._lexicon_of(entry, view))
+                    for person in named & entry.answer_people & people:
+                        ranks = _role_ranks(entry)
+                        if not ranks:
+                            continue
+                        events = entry.anchors.get("event", NO_KEYS)
+                        had = roles.get(person, (NO_KEYS, NO_KEYS))
+                        roles[person] = (had[0] | ranks, had[1] | events)
+        return roles
+
+    @staticmethod
+    def _in_role(entry: _Entry, query: _Query) -> frozenset[str]:
+        """The people of a question a fact is about by their role, not by name."""
+        if not query.roles:
+            return NO_KEYS
+        ranks = _role_ranks(entry)
+        if not ranks:
+            return NO_KEYS
+        events = entry.anchors.get("event", NO_KEYS)
+        named = entry.anchors.get("person", NO_KEYS)
+        return frozenset(
+            person
+            for person, (their_ranks, their_events) in query.roles.items()
+            if person not in named
+            and ranks & their_ranks
+            and (not events or not their_events or events & their_events)
+        )
+
     @staticmethod
     def _candidates(view: _View, query: _Query) -> list[_Entry]:
         """The facts sharing the question's most telling words, best first (at most CANDIDATES)."""
@@ -1033,6 +1098,11 @@ class FactIndex:
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
         answered = query.token_set.intersection(entry.answer_vocab) | self._named(entry, query)
+        in_role = self._in_role(entry, query)
+        explained: frozenset[str] = NO_KEYS  # words of a phrasing the people's role stands for
+        if in_role:
+            answered |= {t for t, ps in query.name_people.items() if ps & in_role}
+            explained = _WINNING.union(*(query.roles[p][0] | query.roles[p][1] for p in in_role))
         answered_weight = sum(map(w, answered))
         best_p = 0.0
         best = 0
@@ -1040,7 +1110,7 @@ class FactIndex:
         for i, (toks, factor) in enumerate(zip(entry.wordings, entry.factors, strict=True)):
             shared = query.token_set.intersection(toks)
             own = answered_weight + sum(map(w, shared - answered))
-            shared_weight = sum(map(w, shared))
+            shared_weight = sum(map(w, shared | explained.intersection(toks)))
             for asked, stand_ins in query.stand_ins:
                 # "Is Solberg Swedish?" against "which country does Solberg row for?"
                 hit = stand_ins.intersection(toks) if asked not in shared else ()
@@ -1080,6 +1150,9 @@ class FactIndex:
     @classmethod
     def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
         matched = query.token_set.intersection(entry.vocab) | cls._named(entry, query)
+        in_role = cls._in_role(entry, query)
+        if in_role:  # "how much did Okello get?" of the runner-up's prize
+            matched |= {t for t, ps in query.name_people.items() if ps & in_role}
         if query.yes_no:
             # "Is Kang Japanese?" is answered by the fact that gives Kang's nation: "no, Korean".
             for kind in ANSWERED_BY_NO:
@@ -1103,6 +1176,8 @@ class FactIndex:
             if cls == "compare" and qtype is not QType.COUNT:
                 continue  # "more than a second?" compares; only "how many more" counts one
             f_values = entry.anchors.get(cls, frozenset())
+            if cls == "person" and not f_values and q_values <= FactIndex._in_role(entry, query):
+                continue  # the fact is about their role: "the runner-up's prize"
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
                 continue
