@@ -21,6 +21,7 @@ _CONTRACTIONS = (
     (re.compile(r"n't\b"), " not"),
     (re.compile(r"'(re|ve|ll|d|m)\b"), ""),
     (re.compile(r"\b(it|what|who|that|there|he|she|where|how)'s\b"), r"\1 is"),
+    (re.compile(r"(\w)'s time\b"), r"\1 her time"),  # bolt's time: a race time, as "his time"
     (re.compile(r"(\w)'s\b"), r"\1"),  # possessive: ferrante's -> ferrante
     (re.compile(r"(\w)s'(?!\w)"), r"\1s"),  # plural possessive: women's / riders'
 )
