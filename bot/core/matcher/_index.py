@@ -643,17 +643,11 @@ class FactIndex:
         # The answer sentence and the quote are wordings too, of a lesser kind: "what time did
         # Sousa run?" is worded like "Sousa was second, in 2:20:59", not like "who was second?".
         extra: list[float] = []
-        for text, factor in ((fact.answer, ANSWER_WORDING), (fact.quote or "", QUOTE_WORDING)):
-            content = self._read(text, lexicon)
-            if content:
-                wordings.append(tuple(sorted(set(content))))
-                extra.append(factor)
-        answer_words = set(self._read(fact.answer, lexicon)).union(
-            t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)
-        )
-        implicit = {
+        said = self._read(fact.answer, lexicon)
+        tagged = [t for tag in fact.tags for t in self._read(tag.replace("-", " "), lexicon)]
+        implicit = {  # "at 6-5" answers "at what score", "in 2:21:40" "what time"
             word
-            for t in answer_words
+            for t in (*said, *tagged)
             for word in (
                 ("score",)
                 if SCORE_TOKEN.match(t)
@@ -664,8 +658,14 @@ class FactIndex:
                 else ()
             )
         }
-        if implicit:  # "at what score ..." is answered by "at 6-5"
-            answer_words |= implicit
+        for content, factor in (
+            ((*said, *implicit), ANSWER_WORDING),
+            (self._read(fact.quote or "", lexicon), QUOTE_WORDING),
+        ):
+            if content:
+                wordings.append(tuple(sorted(set(content))))
+                extra.append(factor)
+        answer_words = set(said).union(implicit, tagged)
         vocab.update(answer_words)
         short = [t for a in fact.accept for t in self._read(a, lexicon)]
         entry.wordings = tuple(wordings)
