@@ -1219,6 +1219,8 @@ class FactIndex:
                     TEXT_KIND_MILD_PENALTY
                     if qtype in {QType.EVENT, QType.DATE}
                     else TEXT_KIND_PENALTY
+                    if wanted & entry.answer_kinds
+                    else KIND_MISMATCH_PENALTY  # "who ...?" of a sentence naming nobody
                 )
             elif entry.fact.kind not in wanted:
                 # "What time did Okello run?" is answered by "Okello was second, in 2:05:58."
