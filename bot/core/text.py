@@ -144,6 +144,10 @@ _LONGEST_PHRASE = max((len(p) for p in PHRASES), default=1)
 _HEADS = frozenset(p[0] for p in PHRASES if p)
 
 
+SEQUENCE_WORDS: frozenset[str] = _LANG.sequence_words
+_ORDINAL_TOKEN = re.compile(r"^\d+th$")
+
+
 def _stem(word: str) -> str:
     if word in STOPWORDS or word in CONCEPTS:
         return word
@@ -191,7 +195,12 @@ def tokens(text: str) -> tuple[str, ...]:
 
     Tokens are interned: an index of many facts holds each distinct word once.
     """
-    return tuple(sys.intern(_stem(t)) for t in merge_phrases(words(text)))
+    toks = [_stem(t) for t in merge_phrases(words(text))]
+    for i in range(len(toks) - 1):
+        if toks[i + 1] in SEQUENCE_WORDS and _ORDINAL_TOKEN.match(toks[i]):
+            # "the second event", "the 3rd set": which one in order, not a place
+            toks[i], toks[i + 1] = "", toks[i + 1] + toks[i][:-2]
+    return tuple(sys.intern(t) for t in toks if t)
 
 
 def content_tokens(toks: tuple[str, ...] | list[str]) -> list[str]:

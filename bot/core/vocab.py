@@ -350,6 +350,7 @@ class LanguageSpec(BaseModel):
     place_words: list[str] = Field(default_factory=list)
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
+    sequence_words: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
     numbers: NumberWordsSpec
 
@@ -392,7 +393,9 @@ class LanguageSpec(BaseModel):
             _words_only(table, "key terms")
         return v
 
-    @field_validator("place_words", "team_words", "money_verbs", "stopwords", mode="after")
+    @field_validator(
+        "place_words", "team_words", "money_verbs", "sequence_words", "stopwords", mode="after"
+    )
     @classmethod
     def _lists(cls, v: list[str]) -> list[str]:
         _words_only(v, "these")
@@ -415,6 +418,8 @@ class Language:
     """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
     money_verbs: frozenset[str]
     """after "how much", these verbs ask for prize money ("how much did Okello get?")"""
+    sequence_words: frozenset[str]
+    """after an ordinal, these say which one in order ("the second set"), not a place"""
     stopwords: frozenset[str]
     units: dict[str, int]
     tens: dict[str, int]
@@ -455,6 +460,7 @@ def parse_language(raw: Any, *, file: str) -> Language:
         place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
         team_words=frozenset(spec.team_words),
         money_verbs=frozenset(spec.money_verbs),
+        sequence_words=frozenset(spec.sequence_words),
         stopwords=frozenset(spec.stopwords),
         units=spec.numbers.units,
         tens=spec.numbers.tens,

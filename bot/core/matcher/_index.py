@@ -184,6 +184,17 @@ _STAND_INS = {
 """Words of a phrasing that ask for what a yes/no question names (a nation, a medal, a place)."""
 _STAND_IN_KIND = ("nation", "medal", "ordinal")
 
+
+def _yes_no(toks: Sequence[str], text: str) -> str:
+    """The word a yes/no question starts with ("did", "is" ...), "" for any other question;
+    "did any" for "did she win any race?", which asks what, not who."""
+    if not toks or toks[0] not in YES_NO_WORDS:
+        return ""
+    if toks[0] == "did" and "any" in words(text):
+        return "did any"
+    return toks[0]
+
+
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
@@ -803,7 +814,12 @@ class FactIndex:
         entry.anchors = anchors
         answer = lexicon.anchors_of(entry.answer_vocab, imply_sex=False)
         kinds: set[str] = {"text"}  # any sentence can give a reason or a quote
-        kinds.update(k for k in ("person", "nation", "medal", "event") if k in answer)
+        kinds.update(k for k in ("nation", "medal", "event") if k in answer)
+        subjects = lexicon.anchors_of(self._read(fact.question, lexicon), imply_sex=False).get(
+            "person", NO_KEYS
+        )
+        if answer.get("person", NO_KEYS) - subjects:
+            kinds.add("person")  # it names someone besides whom the fact is about
         if any(TIME_TOKEN.match(t) for t in entry.answer_vocab):
             kinds.add("time")
         if any(t[0].isdigit() and not ORDINAL_TOKEN.match(t) for t in entry.answer_vocab):
@@ -818,9 +834,7 @@ class FactIndex:
         entry.answer_people = lexicon.anchors_of(
             [t for a in fact.accept for t in self._read(a, lexicon)], imply_sex=False
         ).get("person", NO_KEYS)
-        entry.subjects = lexicon.anchors_of(
-            self._read(fact.question, lexicon), imply_sex=False
-        ).get("person", NO_KEYS)
+        entry.subjects = subjects
         entry.stale = False
 
     # --- matching ---------------------------------------------------------------------------
@@ -963,7 +977,7 @@ class FactIndex:
             unknown=sum(
                 1 for t in content if not (view.known(t) or view.quoted(t) or t in CONCEPTS)
             ),
-            yes_no=toks[0] if toks and toks[0] in YES_NO_WORDS else "",
+            yes_no=_yes_no(toks, text),
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
