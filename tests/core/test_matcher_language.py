@@ -160,3 +160,28 @@ def test_a_fact_about_a_role_is_offered_for_the_person_in_it(index: FactIndex) -
     assert result.best is not None
     assert result.best.fact.id == "regatta-runner-up-prize"
     assert result.outcome is not Outcome.DECLINE
+
+
+def test_an_ordinal_before_a_set_or_lap_says_which_one_not_a_place() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "tennis-second-set",
+            "Who won the second set of the final?",
+            "Mila Horvat won the second set 6-3.",
+            accept=("Mila Horvat", "Horvat"),
+            kind="person",
+        ),
+        _fact(
+            "tennis-runner-up",
+            "Who finished second in the singles?",
+            "Jana Novotna finished second, losing the final.",
+            accept=("Jana Novotna", "Novotna"),
+            kind="person",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "who took the 2nd set in the final") == "tennis-second-set"
+    assert _answer(index, "who came second in the singles") == "tennis-runner-up"
+    # "second" is read as a place only where it is one: never in "the second set".
+    assert "2th" in tokens("who came second") and "2th" not in tokens("the second set")
