@@ -323,7 +323,11 @@ def _names_topic(entry: _Entry, query: _Query) -> bool:
     people = entry.anchors.get("person", NO_KEYS)
     events = entry.anchors.get("event", NO_KEYS)
     if not people and not events:
-        return True
+        # a fact about the Games themselves: the question must name its year or its place
+        years = entry.anchors.get("year", NO_KEYS)
+        return not years or bool(query.anchors.get("year", NO_KEYS) & years) or any(
+            t in query.lexicon.places for t in query.token_set.intersection(entry.vocab)
+        )
     return not people.isdisjoint(query.anchors.get("person", ())) or not events.isdisjoint(
         query.anchors.get("event", ())
     )
