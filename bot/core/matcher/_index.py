@@ -47,6 +47,10 @@ from ._terms import (
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
 ANSWER_THRESHOLD = 62.0
+ANSWER_THRESHOLD_FEW = 60.0
+FEW_PHRASINGS = 3
+"""A fact with this many questions or fewer (as moderators write them) is answered from
+ANSWER_THRESHOLD_FEW: with fewer wordings to match, its right answers score lower."""
 """A fact scoring at least this, with a clear lead, is answered outright."""
 ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
@@ -325,8 +329,10 @@ def _names_topic(entry: _Entry, query: _Query) -> bool:
     if not people and not events:
         # a fact about the Games themselves: the question must name its year or its place
         years = entry.anchors.get("year", NO_KEYS)
-        return not years or bool(query.anchors.get("year", NO_KEYS) & years) or any(
-            t in query.lexicon.places for t in query.token_set.intersection(entry.vocab)
+        return (
+            not years
+            or bool(query.anchors.get("year", NO_KEYS) & years)
+            or any(t in query.lexicon.places for t in query.token_set.intersection(entry.vocab))
         )
     return not people.isdisjoint(query.anchors.get("person", ())) or not events.isdisjoint(
         query.anchors.get("event", ())
@@ -1269,9 +1275,14 @@ class FactIndex:
             and scored[1].fact.kind not in wanted
             and lead >= KIND_LEAD
         )
+        threshold = (
+            ANSWER_THRESHOLD_FEW
+            if len(best.fact.all_questions) <= FEW_PHRASINGS
+            else ANSWER_THRESHOLD
+        )
         if (
             may_answer
-            and best.score >= ANSWER_THRESHOLD
+            and best.score >= threshold
             and (lead >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE or fits)
         ):
             return MatchResult(question, Outcome.ANSWER, (best,), runner_up)
