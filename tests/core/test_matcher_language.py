@@ -185,3 +185,8 @@ def test_an_ordinal_before_a_set_or_lap_says_which_one_not_a_place() -> None:
     assert _answer(index, "who came second in the singles") == "tennis-runner-up"
     # "second" is read as a place only where it is one: never in "the second set".
     assert "2th" in tokens("who came second") and "2th" not in tokens("the second set")
+
+
+def test_a_competition_the_facts_never_mention_is_not_answered(index: FactIndex) -> None:
+    assert _answer(index, "who won the 2026 westmere cup final?") == "cup-winner"
+    assert _answer(index, "who won the 2026 kingsbridge cup final?") is None

@@ -119,6 +119,8 @@ ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
 """Key terms a yes/no question may get wrong: the fact that says otherwise answers it."""
 YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are", "were", "can"})
 UNMATCHED_WORD_PENALTY = 15.0
+FOREIGN_PLACE_PENALTY = 30.0
+"""The question names a place or competition no fact in scope knows ("the Lakeside Open")."""
 """Per word of the question that some facts in scope use (few enough to be telling) and this
 fact does not."""
 SPECIFIC_SHARE = 0.1
@@ -167,6 +169,7 @@ def _quoted_span(text: str) -> str:
 
 
 _MONEY_VERBS = language().money_verbs
+_PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
 
@@ -991,6 +994,16 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
+        # competition the facts never mention.
+        foreign_place = any(
+            b in _PLACE_WORDS
+            and a.isalpha()
+            and a not in STOPWORDS
+            and a not in CONCEPTS
+            and not view.known(a)
+            for a, b in itertools.pairwise(toks)
+        )
         query.specific = frozenset(
             t
             for t in content
@@ -1013,6 +1026,8 @@ class FactIndex:
             # points at those facts ("novak's coach" is not "novak").
             penalty += UNMATCHED_WORD_PENALTY * sum(1 for t in query.specific if t not in matched)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
+            if foreign_place:
+                penalty += FOREIGN_PLACE_PENALTY
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
                 bounded.append((bound, recall, penalty, entry))
