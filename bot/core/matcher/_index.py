@@ -895,6 +895,17 @@ class FactIndex:
             hit = process.extractOne(token, second, scorer=OSA.distance, score_cutoff=limit)
         return hit[0] if hit is not None else token
 
+    @classmethod
+    def _unknown_name(cls, view: _View, word: str) -> bool:
+        """Whether a word no fact in scope uses names something ("Kingsbridge" of "the
+        Kingsbridge Cup"), once typos of the facts' words are corrected."""
+        if not word.isalpha() or word in STOPWORDS:
+            return False
+        toks = tokens(word)
+        if not toks or toks[0] in CONCEPTS or toks[0] in STOPWORDS:
+            return False
+        return not view.known(cls._correct(view, toks[0]))
+
     @staticmethod
     def _join_split_words(view: _View, toks: Sequence[str]) -> list[str]:
         """Two words the facts write as one ("half way" for "halfway", "pace makers")."""
@@ -997,12 +1008,8 @@ class FactIndex:
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
         foreign_place = any(
-            b in _PLACE_WORDS
-            and a.isalpha()
-            and a not in STOPWORDS
-            and a not in CONCEPTS
-            and not view.known(a)
-            for a, b in itertools.pairwise(toks)
+            b in _PLACE_WORDS and self._unknown_name(view, a)
+            for a, b in itertools.pairwise(words(text))
         )
         query.specific = frozenset(
             t
