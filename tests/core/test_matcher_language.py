@@ -193,3 +193,9 @@ def test_a_competition_the_facts_never_mention_is_not_answered(index: FactIndex)
     )
     # The facts know the Westmere Cup only.
     assert _answer(index, "how much prize money did the kingsbridge cup winners receive?") is None
+
+
+def test_what_a_question_asks_of_someone_must_be_in_the_fact(index: FactIndex) -> None:
+    assert _answer(index, "which country does solberg row for?") == "regatta-solberg-nation"
+    # Nothing says where Solberg's coach is from.
+    assert _answer(index, "which country does solberg's coach row for?") is None

@@ -119,6 +119,8 @@ ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
 """Key terms a yes/no question may get wrong: the fact that says otherwise answers it."""
 YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are", "were", "can"})
 UNMATCHED_WORD_PENALTY = 15.0
+POSSESSED_PENALTY = 15.0
+"""The question asks for something of a person ("Novak's coach") that the fact never names."""
 FOREIGN_PLACE_PENALTY = 30.0
 """The question names a place or competition no fact in scope knows ("the Lakeside Open")."""
 """Per word of the question that some facts in scope use (few enough to be telling) and this
@@ -200,6 +202,28 @@ def _yes_no(toks: Sequence[str], text: str) -> str:
     if toks[0] == "did" and "any" in words(text):
         return "did any"
     return toks[0]
+
+
+_POSSESSIVE = re.compile(r"([a-z]+)'s ([a-z]+)")
+
+
+def _possessed(text: str, query: _Query) -> frozenset[str]:
+    """What a question asks of someone it names ("Novak's coach" -> coach): a fact without it
+    is about them, not about what is asked."""
+    if "'" not in text or not query.name_people:
+        return NO_KEYS
+    found = set()
+    for owner, thing in _POSSESSIVE.findall(fold(text)):
+        owner_toks, thing_toks = tokens(owner), tokens(thing)
+        if (
+            owner_toks
+            and owner_toks[0] in query.name_people
+            and thing_toks
+            and thing_toks[0] in query.token_set
+            and thing_toks[0] not in _MEASURES
+        ):
+            found.add(thing_toks[0])
+    return frozenset(found)
 
 
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
@@ -1007,6 +1031,7 @@ class FactIndex:
         query.roles = self._roles(view, query, guild_id)
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
+        possessed = _possessed(text, query)
         foreign_place = any(
             b in _PLACE_WORDS and self._unknown_name(view, a)
             for a, b in itertools.pairwise(words(text))
@@ -1035,6 +1060,8 @@ class FactIndex:
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             if foreign_place:
                 penalty += FOREIGN_PLACE_PENALTY
+            if possessed and not possessed <= matched:
+                penalty += POSSESSED_PENALTY  # "Novak's coach" is not Novak
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
                 bounded.append((bound, recall, penalty, entry))
