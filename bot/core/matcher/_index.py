@@ -204,15 +204,33 @@ def _yes_no(toks: Sequence[str], text: str) -> str:
     return toks[0]
 
 
+_WIDE_FOCUS = frozenset(
+    {"country", "place", "time", "year", "event", "race", "day", "date", "rider", "number", "medal"}
+    | {"title", "men", "women", "team", "colour", "color", "person", "one"}
+)
+"""What a question may ask for without the fact using the word ("which country" is answered by
+"Italy")."""
 _POSSESSIVE = re.compile(r"([a-z]+)'s ([a-z]+)")
 
 
 def _possessed(text: str, query: _Query) -> frozenset[str]:
     """What a question asks of someone it names ("Novak's coach" -> coach): a fact without it
     is about them, not about what is asked."""
-    if "'" not in text or not query.name_people:
-        return NO_KEYS
     found = set()
+    raw = words(text)
+    for i, w in enumerate(raw[:-1]):
+        if w in {"what", "which"}:  # "at what km ...", "which twins ..."
+            focus = tokens(raw[i + 1])
+            if (
+                focus
+                and focus[0] in query.token_set
+                and focus[0] not in _MEASURES
+                and focus[0] not in _WIDE_FOCUS
+            ):
+                found.add(focus[0])
+            break
+    if "'" not in text or not query.name_people:
+        return frozenset(found)
     for owner, thing in _POSSESSIVE.findall(fold(text)):
         owner_toks, thing_toks = tokens(owner), tokens(thing)
         if (
