@@ -6,10 +6,13 @@ everywhere; this cog only works out where the question came from and renders the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -133,6 +136,44 @@ def cooldown_note(retry_after: float, limit: AskLimit, *, in_server: bool) -> st
     )
 
 
+class ChannelTurns:
+    """Messages in one channel are decided one at a time, in the order they arrived.
+
+    Deciding may wait on the database (a server's settings after a change, a member's first
+    question), and without turns a later question could overtake an earlier one: replies
+    would come out of order, and a failure meant for one question could land on the next.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: Counter[int] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, channel_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(channel_id, asyncio.Lock())
+        self._waiting[channel_id] += 1
+        try:
+            async with lock:  # asyncio.Lock wakes its waiters first come, first served
+                yield
+        finally:
+            self._waiting[channel_id] -= 1
+            if not self._waiting[channel_id]:
+                del self._waiting[channel_id]
+                del self._locks[channel_id]
+
+    def waiting(self, channel_id: int) -> int:
+        """Messages of a channel being decided or waiting for their turn."""
+        return self._waiting[channel_id]
+
+
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    reply: Reply
+    limit: AskLimit
+    guild_id: int | None
+    tip: str | None
+
+
 class AskCog(commands.Cog):
     """Answers questions wherever members ask them."""
 
@@ -143,6 +184,7 @@ class AskCog(commands.Cog):
         self.limiter = AskLimiter()
         self.clock = time.monotonic
         self._known_askers: set[tuple[int, int]] = set()
+        self.turns = ChannelTurns()
 
     async def cog_load(self) -> None:
         await self.config.preload()  # the servers with opted-in channels
@@ -242,7 +284,11 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
-            await self._answer_message(message)
+            # The turn is taken before anything is awaited, so turns follow arrival order.
+            async with self.turns.turn(message.channel.id):
+                decided = await self._decide_message(message)
+            if decided is not None:
+                await self._send(message, decided)
         except Exception:
             log.exception("error answering message %s", message.id)
             me = self.bot.user
@@ -265,10 +311,11 @@ class AskCog(commands.Cog):
             config = await self.config.get(message.guild.id)
         return Where.CHANNEL if message.channel.id in config.ask_channels else None
 
-    async def _answer_message(self, message: discord.Message) -> None:
+    async def _decide_message(self, message: discord.Message) -> _Decided | None:
+        """What to reply to a message (None: it does not address the bot)."""
         where = await self._where(message)
         if where is None:
-            return
+            return None
         guild_id = message.guild.id if message.guild else None
         reply, limit = await self.decide(
             message.content,
@@ -277,6 +324,13 @@ class AskCog(commands.Cog):
             guild_id=guild_id,
             channel_id=message.channel.id,
         )
+        tip = None
+        if reply.action in (Action.ANSWER, Action.SUGGEST, Action.DECLINE):
+            tip = FIRST_TIME if await self.first_time(guild_id, message.author.id) else None
+        return _Decided(reply, limit, guild_id, tip)
+
+    async def _send(self, message: discord.Message, decided: _Decided) -> None:
+        reply, guild_id, tip = decided.reply, decided.guild_id, decided.tip
         action = reply.action
         if action is Action.QUIET:
             return
@@ -294,12 +348,11 @@ class AskCog(commands.Cog):
             return
         if action is Action.COOLDOWN:
             await message.reply(
-                cooldown_note(reply.retry_after, limit, in_server=guild_id is not None),
+                cooldown_note(reply.retry_after, decided.limit, in_server=guild_id is not None),
                 mention_author=False,
                 delete_after=COOLDOWN_NOTE_SECONDS,
             )
             return
-        tip = FIRST_TIME if await self.first_time(guild_id, message.author.id) else None
         if action is Action.ANSWER and reply.fact is not None:
             await message.reply(tip, embed=answer_embed(reply.fact), mention_author=False)
             return
