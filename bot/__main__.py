@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import App
 from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts
 from bot.core.replies import render_text
+from bot.core.vocab import VocabError
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -283,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_bot(
                 settings, sync_only=command == "sync", sync_guild=getattr(args, "guild", None)
             )
-    except FactImportError as exc:
+    except (FactImportError, VocabError) as exc:  # a bad fact, terms or vocabulary file
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (SQLAlchemyError, OSError) as exc:
