@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
 from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts
+from bot.core.intro import load_intro
 from bot.core.replies import render_text
 from bot.core.vocab import VocabError
 from bot.settings import Settings
@@ -30,7 +31,7 @@ log = logging.getLogger("bot")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Sports trivia bot about Jason and Laura Kenny at the Tokyo 2020 Olympics.",
+        description=f"Sports trivia bot about {load_intro().topic}, and each server's own facts.",
     )
     sub = parser.add_subparsers(dest="command")
 

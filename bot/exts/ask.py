@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.core.cleaning import escape_quoted
 from bot.core.facts import Fact
+from bot.core.intro import OWN_FACTS, has_own_facts, load_intro
 from bot.core.matcher import MatchResult
 from bot.core.policy import (
     DM_SCOPE,
@@ -52,24 +53,40 @@ QUIZ_RUNNING = (
     "A quiz is running in this channel, so I'm keeping my answers to myself until it ends. "
     "Ask me in another channel."
 )
-HINTS = {
-    "greeting": (
-        "Hi! Ask me anything about Jason and Laura Kenny at Tokyo 2020, e.g. "
-        "*how many golds has Jason Kenny won?* `/help` shows what else I can do."
-    ),
-    "help": (
-        "Ask me a question about Jason and Laura Kenny at Tokyo 2020 — with `/ask`, by "
-        "mentioning me, or here in a DM — e.g. *who won the men's keirin?* `/help` has the rest."
-    ),
-    "empty": (
-        "Ask me a question about Jason and Laura Kenny at Tokyo 2020, e.g. *how many golds "
-        "has Jason Kenny won?*"
-    ),
-}
-FIRST_TIME = (
-    "-# First question here? Ask me with `/ask`, by mentioning me, or in a DM; `/help` shows "
-    "what I know."
-)
+INTRO = load_intro()
+
+
+def hint(kind: str, *, own_facts: bool = False) -> str:
+    """The hint answering a greeting, a "help" or an empty mention: what to ask, with an
+    example (a server with facts of its own is told they are answered too)."""
+    subject = INTRO.subject(own_facts=own_facts, short=False)
+    if kind == "greeting":
+        return (
+            f"Hi! Ask me anything about {subject}, e.g. *{INTRO.example}* "
+            "`/help` shows what else I can do."
+        )
+    if kind == "help":
+        return (
+            f"Ask me a question about {subject} — with `/ask`, by mentioning me, or here in a "
+            f"DM — e.g. *{INTRO.examples[-1]}* `/help` has the rest."
+        )
+    return f"Ask me a question about {subject}, e.g. *{INTRO.example}*"
+
+
+def first_time_tip(*, own_facts: bool = False) -> str:
+    """The tip after a member's first question in a server."""
+    if own_facts:
+        return (
+            f"-# First question here? Ask me with `/ask` or by mentioning me: I know "
+            f"{INTRO.short} and {OWN_FACTS} (in a DM, only {INTRO.short}). "
+            "`/help` shows what I know."
+        )
+    return (
+        "-# First question here? Ask me with `/ask`, by mentioning me, or in a DM; `/help` shows "
+        "what I know."
+    )
+
+
 HINT_SECONDS = 30.0
 """A hint answering a greeting in a channel disappears after this: it is for one member only."""
 COOLDOWN_NOTE_SECONDS = 10.0
@@ -189,6 +206,9 @@ class AskCog(commands.Cog):
     async def cog_load(self) -> None:
         await self.config.preload()  # the servers with opted-in channels
 
+    def own_facts(self, guild_id: int | None) -> bool:
+        return has_own_facts(self.index.facts(guild_id), guild_id)
+
     def _match(self, guild_id: int | None) -> Callable[[str], MatchResult]:
         return lambda text: self.index.match(text, guild_id=guild_id)
 
@@ -232,8 +252,10 @@ class AskCog(commands.Cog):
         return first
 
     # --- /ask ---------------------------------------------------------------------------------
-    @app_commands.command(name="ask", description="Ask a question about the Kennys at Tokyo 2020")
-    @app_commands.describe(question="Your question, e.g. how many golds has Jason Kenny won?")
+    @app_commands.command(
+        name="ask", description=f"Ask a question about {INTRO.short} or your server's own facts"
+    )
+    @app_commands.describe(question=f"Your question, e.g. {INTRO.example}")
     async def ask(
         self,
         interaction: discord.Interaction,
@@ -251,7 +273,8 @@ class AskCog(commands.Cog):
             await send(QUIZ_RUNNING, ephemeral=True)
             return
         if reply.action is Action.GREETING:
-            await send(HINTS[reply.hint], ephemeral=True)
+            own = self.own_facts(interaction.guild_id)
+            await send(hint(reply.hint, own_facts=own), ephemeral=True)
             return
         if reply.action is Action.COOLDOWN:
             note = cooldown_note(
@@ -278,7 +301,8 @@ class AskCog(commands.Cog):
             if view is not None:
                 view.message = await interaction.original_response()
         if await self.first_time(interaction.guild_id, interaction.user.id):
-            await interaction.followup.send(FIRST_TIME, ephemeral=True)
+            tip = first_time_tip(own_facts=self.own_facts(interaction.guild_id))
+            await interaction.followup.send(tip, ephemeral=True)
 
     # --- messages -------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -325,8 +349,9 @@ class AskCog(commands.Cog):
             channel_id=message.channel.id,
         )
         tip = None
-        if reply.action in (Action.ANSWER, Action.SUGGEST, Action.DECLINE):
-            tip = FIRST_TIME if await self.first_time(guild_id, message.author.id) else None
+        replies = reply.action in (Action.ANSWER, Action.SUGGEST, Action.DECLINE)
+        if replies and await self.first_time(guild_id, message.author.id):
+            tip = first_time_tip(own_facts=self.own_facts(guild_id))
         return _Decided(reply, limit, guild_id, tip)
 
     async def _send(self, message: discord.Message, decided: _Decided) -> None:
@@ -339,12 +364,11 @@ class AskCog(commands.Cog):
             return
         if action is Action.GREETING:
             # In a DM the reply is private already; in a channel it cleans itself up.
+            text = hint(reply.hint, own_facts=self.own_facts(guild_id))
             if guild_id is None:
-                await message.reply(HINTS[reply.hint], mention_author=False)
+                await message.reply(text, mention_author=False)
             else:
-                await message.reply(
-                    HINTS[reply.hint], mention_author=False, delete_after=HINT_SECONDS
-                )
+                await message.reply(text, mention_author=False, delete_after=HINT_SECONDS)
             return
         if action is Action.COOLDOWN:
             await message.reply(
