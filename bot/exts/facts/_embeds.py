@@ -83,7 +83,7 @@ def overlap_text(question: str, duplicate: Duplicate) -> str:
     return (
         f"A member asking “{clip(question, 300)}” {effect} the {where} `{fact.id}`:\n"
         f"**{clip(fact.question, 300)}**\n> {clip(fact.answer, 700)}\n"
-        f"{shared}Saved beside it, the two facts would answer the same question: {SAME_QUESTION}"
+        f"{shared}With both kept, the two facts would answer the same question: {SAME_QUESTION}"
     )
 
 
