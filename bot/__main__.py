@@ -20,7 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
 from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts
+from bot.core.intro import load_intro
 from bot.core.replies import render_text
+from bot.core.vocab import VocabError
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -29,7 +31,7 @@ log = logging.getLogger("bot")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Sports trivia bot about Jason and Laura Kenny at the Tokyo 2020 Olympics.",
+        description=f"Sports trivia bot about {load_intro().topic}, and each server's own facts.",
     )
     sub = parser.add_subparsers(dest="command")
 
@@ -283,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_bot(
                 settings, sync_only=command == "sync", sync_guild=getattr(args, "guild", None)
             )
-    except FactImportError as exc:
+    except (FactImportError, VocabError) as exc:  # a bad fact, terms or vocabulary file
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (SQLAlchemyError, OSError) as exc:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.prompt import Prompt
 from rich.table import Table
@@ -16,6 +17,7 @@ from rich.table import Table
 from bot.app import App
 from bot.core import quiz
 from bot.core.facts import Fact
+from bot.core.intro import load_intro
 from bot.core.matcher import Outcome
 from bot.core.replies import DONT_KNOW, source_line
 
@@ -37,13 +39,18 @@ QUIZ_ENDINGS: dict[quiz.FinishReason, str] = {
     "inactive": f"Quiz stopped after {quiz.INACTIVE_LIMIT} unanswered questions",
 }
 
-HELP = """[bold]Ask anything[/] about Jason and Laura Kenny at the Tokyo 2020 Olympics,
-e.g. [italic]how many golds has jason kenny got?[/]
+HELP = """[bold]Ask anything[/] about {topic},
+e.g. [italic]{example}[/]
 
 [bold]/quiz[/] [dim]\\[rounds] \\[topic] \\[choices][/]   play a quiz: type answers, or with [italic]choices[/] pick 1-4 (default: 5 rounds, all topics)
 [bold]/topics[/]                 list quiz topics
 [bold]/help[/]                   this help
 [bold]/quit[/]                   leave (Ctrl-D works too)"""
+
+
+def console_help() -> str:
+    intro = load_intro()
+    return HELP.format(topic=escape(intro.topic), example=escape(intro.example))
 
 
 class ConsoleSession:
@@ -216,7 +223,7 @@ class ConsoleSession:
             if command in {"quit", "exit", "q"}:
                 return False
             if command == "help":
-                self.console.print(Panel(HELP, title="Kenny trivia bot", border_style="cyan"))
+                self.console.print(Panel(console_help(), title="Trivia bot", border_style="cyan"))
             elif command == "quiz":
                 return self.play_quiz(args)
             elif command == "topics":
@@ -230,9 +237,9 @@ class ConsoleSession:
     def run(self) -> None:
         self.console.print(
             Panel(
-                "Ask me about [bold]Jason and Laura Kenny at Tokyo 2020[/]. "
+                f"Ask me about [bold]{escape(load_intro().topic)}[/]. "
                 "/help for commands, /quiz to play, /quit to leave.",
-                title="Kenny trivia bot (console)",
+                title="Trivia bot (console)",
                 border_style="cyan",
             )
         )

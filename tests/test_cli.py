@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,100 @@ def test_ask_guild_answers_from_that_servers_facts_only(
     # The bundled facts answer in every server.
     assert main(["ask", "--json", "--guild", "77", "how many golds has jason kenny got?"]) == 0
     assert "seven" in json.loads(capsys.readouterr().out)["answer"].lower()
+
+
+GOOD_FACT = (
+    "  - id: good-one\n    question: Who keeps goal for Harbour Rovers?\n"
+    "    answer: Mia Torvalds keeps goal for Harbour Rovers.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("bad_fact", "named"),
+    [
+        pytest.param(
+            "  - {id: bad-one, question: Who won the final?, answer: Ann., colour: red}\n",
+            "fact 'bad-one': field 'colour': is not a known field",
+            id="unknown-field",
+        ),
+        pytest.param(
+            "  - {id: bad-one, question: Who won the final?, answer: Ann., kind: colour}\n",
+            "fact 'bad-one': field 'kind':",
+            id="bad-value",
+        ),
+        pytest.param(
+            "  - {id: bad-one, question: Who won the men's final?, answer: Ann., sex: women}\n",
+            "fact 'bad-one': field 'sex': says women, but the fact's questions ask about the men's",
+            id="contradicts-the-text",
+        ),
+    ],
+)
+def test_a_fact_file_with_one_error_is_rejected_whole_in_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad_fact: str, named: str
+) -> None:
+    mods = tmp_path / "mods.yaml"
+    mods.write_text("facts:\n" + GOOD_FACT + bad_fact, encoding="utf-8")
+    assert main(["facts", "import", str(mods), "--guild", "77"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    [line] = out.err.splitlines()  # one message, no traceback
+    assert line.startswith(f"error: mods.yaml: {named}")
+    # nothing of the file was imported, not even the good fact before the bad one
+    assert main(["ask", "--json", "--guild", "77", "who keeps goal for harbour rovers?"]) == 0
+    assert json.loads(capsys.readouterr().out)["fact_id"] is None
+    assert main(["facts", "export", "--guild", "77"]) == 0
+    assert "good-one" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("where", "find", "replace", "named"),
+    [
+        pytest.param(
+            "terms/article.yaml",
+            "{name: Chris Hoy, forms: [hoy, chris], sex: men,",
+            "{name: Chris Hoy, forms: [hoy, chris], sex: boys,",
+            "article.yaml: entry 'Chris Hoy': field 'sex':",
+            id="terms-file",
+        ),
+        pytest.param(
+            "terms/article.yaml",
+            "{name: Chris Hoy, forms: [hoy, chris],",
+            "{name: Chris Hoy, nickname: Sir Chris, forms: [hoy, chris],",
+            "article.yaml: entry 'Chris Hoy': field 'nickname':",
+            id="terms-unknown-field",
+        ),
+        pytest.param(
+            "keirin.yaml",
+            "kind: person",
+            "kind: rider",
+            "keirin.yaml: fact '",
+            id="bundled-fact-file",
+        ),
+    ],
+)
+def test_a_bad_bundled_data_file_stops_the_bot_with_one_message(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    find: str,
+    replace: str,
+    named: str,
+) -> None:
+    facts = tmp_path / "facts"
+    shutil.copytree(REPO_ROOT / "facts", facts)
+    path = facts / where
+    text = path.read_text(encoding="utf-8")
+    assert find in text
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    monkeypatch.setenv("FACTS_DIR", str(facts))
+    assert main(["ask", "--json", "how many golds has jason kenny got?"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    [line] = out.err.splitlines()
+    assert line.startswith(f"error: {named}")
+    # nothing of the broken file was taken in: with the file put right, a fresh start
+    # imports the bundled facts and answers
+    path.write_text(text, encoding="utf-8")
+    assert main(["ask", "--json", "how many golds has jason kenny got?"]) == 0
+    assert json.loads(capsys.readouterr().out)["fact_id"] == "jason-gold-count"

@@ -322,8 +322,30 @@ def parse_fact_text(text: str, *, name: str = "<input>", scope: int = GLOBAL_SCO
         if f.id in seen:
             raise FactImportError("duplicate id", file=name, fact_id=f.id, field="id")
         seen.add(f.id)
+        contradiction = _sex_contradiction(f)
+        if contradiction:
+            raise FactImportError(contradiction, file=name, fact_id=f.id, field="sex")
         facts.append(f.to_fact(source=source, scope=scope))
     return facts
+
+
+def _sex_contradiction(spec: FactSpec) -> str | None:
+    """What is wrong when a fact says its event is for one sex and its questions name only
+    the other one ("sex: women" on "Who won the men's keirin?"), else None."""
+    if spec.sex not in ("men", "women"):
+        return None
+    from bot.core.text import tokens  # the matcher's words: "ladies" is women, "mens" men
+
+    named = {
+        t
+        for text in (spec.question, *spec.phrasings, *(tag.replace("-", " ") for tag in spec.tags))
+        for t in tokens(text)
+        if t in ("men", "women")
+    }
+    if not named or spec.sex in named:
+        return None
+    (other,) = named
+    return f"says {spec.sex}, but the fact's questions ask about the {other}'s event"
 
 
 def load_fact_file(path: Path, *, scope: int = GLOBAL_SCOPE) -> list[Fact]:

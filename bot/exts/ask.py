@@ -6,10 +6,13 @@ everywhere; this cog only works out where the question came from and renders the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -18,6 +21,7 @@ from discord.ext import commands
 
 from bot.core.cleaning import escape_quoted
 from bot.core.facts import Fact
+from bot.core.intro import OWN_FACTS, has_own_facts, load_intro
 from bot.core.matcher import MatchResult
 from bot.core.policy import (
     DM_SCOPE,
@@ -49,24 +53,40 @@ QUIZ_RUNNING = (
     "A quiz is running in this channel, so I'm keeping my answers to myself until it ends. "
     "Ask me in another channel."
 )
-HINTS = {
-    "greeting": (
-        "Hi! Ask me anything about Jason and Laura Kenny at Tokyo 2020, e.g. "
-        "*how many golds has Jason Kenny won?* `/help` shows what else I can do."
-    ),
-    "help": (
-        "Ask me a question about Jason and Laura Kenny at Tokyo 2020 — with `/ask`, by "
-        "mentioning me, or here in a DM — e.g. *who won the men's keirin?* `/help` has the rest."
-    ),
-    "empty": (
-        "Ask me a question about Jason and Laura Kenny at Tokyo 2020, e.g. *how many golds "
-        "has Jason Kenny won?*"
-    ),
-}
-FIRST_TIME = (
-    "-# First question here? Ask me with `/ask`, by mentioning me, or in a DM; `/help` shows "
-    "what I know."
-)
+INTRO = load_intro()
+
+
+def hint(kind: str, *, own_facts: bool = False) -> str:
+    """The hint answering a greeting, a "help" or an empty mention: what to ask, with an
+    example (a server with facts of its own is told they are answered too)."""
+    subject = INTRO.subject(own_facts=own_facts, short=False)
+    if kind == "greeting":
+        return (
+            f"Hi! Ask me anything about {subject}, e.g. *{INTRO.example}* "
+            "`/help` shows what else I can do."
+        )
+    if kind == "help":
+        return (
+            f"Ask me a question about {subject} — with `/ask`, by mentioning me, or here in a "
+            f"DM — e.g. *{INTRO.examples[-1]}* `/help` has the rest."
+        )
+    return f"Ask me a question about {subject}, e.g. *{INTRO.example}*"
+
+
+def first_time_tip(*, own_facts: bool = False) -> str:
+    """The tip after a member's first question in a server."""
+    if own_facts:
+        return (
+            f"-# First question here? Ask me with `/ask` or by mentioning me: I know "
+            f"{INTRO.short} and {OWN_FACTS} (in a DM, only {INTRO.short}). "
+            "`/help` shows what I know."
+        )
+    return (
+        "-# First question here? Ask me with `/ask`, by mentioning me, or in a DM; `/help` shows "
+        "what I know."
+    )
+
+
 HINT_SECONDS = 30.0
 """A hint answering a greeting in a channel disappears after this: it is for one member only."""
 COOLDOWN_NOTE_SECONDS = 10.0
@@ -133,6 +153,44 @@ def cooldown_note(retry_after: float, limit: AskLimit, *, in_server: bool) -> st
     )
 
 
+class ChannelTurns:
+    """Messages in one channel are decided one at a time, in the order they arrived.
+
+    Deciding may wait on the database (a server's settings after a change, a member's first
+    question), and without turns a later question could overtake an earlier one: replies
+    would come out of order, and a failure meant for one question could land on the next.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: Counter[int] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, channel_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(channel_id, asyncio.Lock())
+        self._waiting[channel_id] += 1
+        try:
+            async with lock:  # asyncio.Lock wakes its waiters first come, first served
+                yield
+        finally:
+            self._waiting[channel_id] -= 1
+            if not self._waiting[channel_id]:
+                del self._waiting[channel_id]
+                del self._locks[channel_id]
+
+    def waiting(self, channel_id: int) -> int:
+        """Messages of a channel being decided or waiting for their turn."""
+        return self._waiting[channel_id]
+
+
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    reply: Reply
+    limit: AskLimit
+    guild_id: int | None
+    tip: str | None
+
+
 class AskCog(commands.Cog):
     """Answers questions wherever members ask them."""
 
@@ -143,9 +201,13 @@ class AskCog(commands.Cog):
         self.limiter = AskLimiter()
         self.clock = time.monotonic
         self._known_askers: set[tuple[int, int]] = set()
+        self.turns = ChannelTurns()
 
     async def cog_load(self) -> None:
         await self.config.preload()  # the servers with opted-in channels
+
+    def own_facts(self, guild_id: int | None) -> bool:
+        return has_own_facts(self.index.facts(guild_id), guild_id)
 
     def _match(self, guild_id: int | None) -> Callable[[str], MatchResult]:
         return lambda text: self.index.match(text, guild_id=guild_id)
@@ -190,8 +252,10 @@ class AskCog(commands.Cog):
         return first
 
     # --- /ask ---------------------------------------------------------------------------------
-    @app_commands.command(name="ask", description="Ask a question about the Kennys at Tokyo 2020")
-    @app_commands.describe(question="Your question, e.g. how many golds has Jason Kenny won?")
+    @app_commands.command(
+        name="ask", description=f"Ask a question about {INTRO.short} or your server's own facts"
+    )
+    @app_commands.describe(question=f"Your question, e.g. {INTRO.example}")
     async def ask(
         self,
         interaction: discord.Interaction,
@@ -209,7 +273,8 @@ class AskCog(commands.Cog):
             await send(QUIZ_RUNNING, ephemeral=True)
             return
         if reply.action is Action.GREETING:
-            await send(HINTS[reply.hint], ephemeral=True)
+            own = self.own_facts(interaction.guild_id)
+            await send(hint(reply.hint, own_facts=own), ephemeral=True)
             return
         if reply.action is Action.COOLDOWN:
             note = cooldown_note(
@@ -236,13 +301,18 @@ class AskCog(commands.Cog):
             if view is not None:
                 view.message = await interaction.original_response()
         if await self.first_time(interaction.guild_id, interaction.user.id):
-            await interaction.followup.send(FIRST_TIME, ephemeral=True)
+            tip = first_time_tip(own_facts=self.own_facts(interaction.guild_id))
+            await interaction.followup.send(tip, ephemeral=True)
 
     # --- messages -------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
-            await self._answer_message(message)
+            # The turn is taken before anything is awaited, so turns follow arrival order.
+            async with self.turns.turn(message.channel.id):
+                decided = await self._decide_message(message)
+            if decided is not None:
+                await self._send(message, decided)
         except Exception:
             log.exception("error answering message %s", message.id)
             me = self.bot.user
@@ -265,10 +335,11 @@ class AskCog(commands.Cog):
             config = await self.config.get(message.guild.id)
         return Where.CHANNEL if message.channel.id in config.ask_channels else None
 
-    async def _answer_message(self, message: discord.Message) -> None:
+    async def _decide_message(self, message: discord.Message) -> _Decided | None:
+        """What to reply to a message (None: it does not address the bot)."""
         where = await self._where(message)
         if where is None:
-            return
+            return None
         guild_id = message.guild.id if message.guild else None
         reply, limit = await self.decide(
             message.content,
@@ -277,6 +348,14 @@ class AskCog(commands.Cog):
             guild_id=guild_id,
             channel_id=message.channel.id,
         )
+        tip = None
+        replies = reply.action in (Action.ANSWER, Action.SUGGEST, Action.DECLINE)
+        if replies and await self.first_time(guild_id, message.author.id):
+            tip = first_time_tip(own_facts=self.own_facts(guild_id))
+        return _Decided(reply, limit, guild_id, tip)
+
+    async def _send(self, message: discord.Message, decided: _Decided) -> None:
+        reply, guild_id, tip = decided.reply, decided.guild_id, decided.tip
         action = reply.action
         if action is Action.QUIET:
             return
@@ -285,21 +364,19 @@ class AskCog(commands.Cog):
             return
         if action is Action.GREETING:
             # In a DM the reply is private already; in a channel it cleans itself up.
+            text = hint(reply.hint, own_facts=self.own_facts(guild_id))
             if guild_id is None:
-                await message.reply(HINTS[reply.hint], mention_author=False)
+                await message.reply(text, mention_author=False)
             else:
-                await message.reply(
-                    HINTS[reply.hint], mention_author=False, delete_after=HINT_SECONDS
-                )
+                await message.reply(text, mention_author=False, delete_after=HINT_SECONDS)
             return
         if action is Action.COOLDOWN:
             await message.reply(
-                cooldown_note(reply.retry_after, limit, in_server=guild_id is not None),
+                cooldown_note(reply.retry_after, decided.limit, in_server=guild_id is not None),
                 mention_author=False,
                 delete_after=COOLDOWN_NOTE_SECONDS,
             )
             return
-        tip = FIRST_TIME if await self.first_time(guild_id, message.author.id) else None
         if action is Action.ANSWER and reply.fact is not None:
             await message.reply(tip, embed=answer_embed(reply.fact), mention_author=False)
             return

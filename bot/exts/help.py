@@ -8,29 +8,47 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.intro import (
+    OWN_FACTS,
+    Intro,
+    bundled_source,
+    has_own_facts,
+    load_intro,
+    source_date,
+)
 from bot.exts._render import COLOUR_ANSWER
 
 if TYPE_CHECKING:
     from bot.client import TriviaBot
 
-HELP_TEXT = (
-    "I answer questions about **Jason and Laura Kenny at the Tokyo 2020 Olympics** "
-    "(track cycling, 8 August 2021), quoting the article I learned from.\n\n"
-    "**Ask me**\n"
-    "• `/ask question:` how many golds has Jason Kenny won?\n"
-    "• mention me with a question, or send me a direct message\n"
-    "• in channels a moderator opted in, just ask\n"
-    "If I'm not sure I offer up to three *did you mean* buttons; if I don't know, I say so.\n\n"
-    "**Play**\n"
-    "• `/quiz start` — timed trivia rounds about the Kennys' medals\n"
-    "• `/quiz leaderboard`, `/quiz stats`\n\n"
-    "**Teach me**\n"
-    "• `/suggest` — propose a fact; a moderator reviews it and I tell you what they decided\n\n"
-    "**Moderators** (Manage Server or the moderator role)\n"
-    "• `/config show` — every setting of this server; `/config ask-channel`, "
-    "`moderator-role`, `suggestions`, `ask-limit` change them\n"
-    "• `/fact add|edit|remove|restore|show|list|history|import|export|review` — this server's facts"
-)
+
+def help_text(intro: Intro, *, own_facts: bool = False, date: str | None = None) -> str:
+    """`/help`: what the bot knows (and, in a server with facts of its own, that it knows those
+    too), how to ask, play and teach it."""
+    about = ", ".join(part for part in (intro.about, date) if part)
+    knows = f"I answer questions about **{intro.topic}**" + (f" ({about})" if about else "")
+    knows += ", quoting the article I learned from"
+    if own_facts:
+        knows += f", and about {OWN_FACTS}, as its moderators wrote them"
+    return (
+        f"{knows}.\n\n"
+        "**Ask me**\n"
+        f"• `/ask question:` {intro.example}\n"
+        "• mention me with a question, or send me a direct message"
+        + (f" (there I know only {intro.short})" if own_facts else "")
+        + "\n"
+        "• in channels a moderator opted in, just ask\n"
+        "If I'm not sure I offer up to three *did you mean* buttons; if I don't know, I say so.\n\n"
+        "**Play**\n"
+        f"• `/quiz start` — timed trivia rounds about {intro.quiz}\n"
+        "• `/quiz leaderboard`, `/quiz stats`\n\n"
+        "**Teach me**\n"
+        "• `/suggest` — propose a fact; a moderator reviews it and I tell you what they decided\n\n"
+        "**Moderators** (Manage Server or the moderator role)\n"
+        "• `/config show` — every setting of this server; `/config ask-channel`, "
+        "`moderator-role`, `suggestions`, `ask-limit` change them\n"
+        "• `/fact add|edit|remove|restore|show|list|history|import|export|review` — this server's facts"
+    )
 
 
 class HelpCog(commands.Cog):
@@ -39,7 +57,13 @@ class HelpCog(commands.Cog):
 
     @app_commands.command(name="help", description="What this bot can do and how to ask")
     async def help(self, interaction: discord.Interaction) -> None:
-        embed = discord.Embed(title="Kenny trivia bot", description=HELP_TEXT, colour=COLOUR_ANSWER)
+        index = self.bot.app.index
+        text = help_text(
+            load_intro(),
+            own_facts=has_own_facts(index.facts(interaction.guild_id), interaction.guild_id),
+            date=source_date(bundled_source(index.facts())),
+        )
+        embed = discord.Embed(title="Trivia bot", description=text, colour=COLOUR_ANSWER)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

@@ -6,7 +6,7 @@ import sys
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.cleaning import (
@@ -61,6 +61,7 @@ def test_mention_markup_is_broken_but_reads_the_same() -> None:
     assert escaped.replace(ZERO_WIDTH_SPACE, "") == text
 
 
+@settings(deadline=None)
 @given(st.text(st.characters(codec=None, categories=None)))
 def test_clean_text_leaves_only_storable_normalised_text(text: str) -> None:
     cleaned = clean_text(text)
@@ -72,6 +73,7 @@ def test_clean_text_leaves_only_storable_normalised_text(text: str) -> None:
     assert clean_text(cleaned) == cleaned  # cleaning twice changes nothing
 
 
+@settings(deadline=None)
 @given(st.text(st.characters(codec=None, categories=None)))
 def test_quoted_text_never_reads_as_a_mass_mention(text: str) -> None:
     assert not has_unescaped_mass_mention(escape_quoted(clean_text(text)))

@@ -130,3 +130,33 @@ def test_a_bad_optional_field_is_named(line: str, field: str, message: str) -> N
         parse_fact_text(text, name="mods.yaml")
     assert f"mods.yaml: fact 'keeper-saves': field '{field}'" in str(err.value)
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("sex", "wording"),
+    [
+        ("women", "question: Who won the men's keirin final?"),
+        ("men", "question: Who won the keirin final?\n    phrasings: [which lady won the keirin?]"),
+        ("women", "question: Who won the keirin final?\n    tags: [mens-keirin]"),
+    ],
+)
+def test_a_sex_that_contradicts_the_facts_questions_is_rejected(sex: str, wording: str) -> None:
+    text = f"facts:\n  - id: keirin-final\n    {wording}\n    answer: Ann Lee.\n    sex: {sex}\n"
+    with pytest.raises(FactImportError) as err:
+        parse_fact_text(text, name="mods.yaml")
+    assert str(err.value).startswith("mods.yaml: fact 'keirin-final': field 'sex': says " + sex)
+
+
+@pytest.mark.parametrize(
+    ("sex", "question"),
+    [
+        ("women", "Who won the women's keirin final?"),
+        ("women", "Who won the keirin final?"),  # the question does not say: the field does
+        ("mixed", "Who won the men's and women's keirin finals?"),
+        ("men", "Who won the men's and women's keirin finals?"),
+    ],
+)
+def test_a_sex_the_questions_agree_with_or_do_not_name_is_accepted(sex: str, question: str) -> None:
+    text = f"facts:\n  - id: keirin-final\n    question: {question}\n    answer: Ann Lee.\n"
+    (fact,) = parse_fact_text(text + f"    sex: {sex}\n")
+    assert fact.sex == sex

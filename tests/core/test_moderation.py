@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.facts import (
@@ -218,6 +218,7 @@ def test_ids_are_made_from_the_question(question: str, taken: tuple[str, ...], s
     assert slugify(question, taken) == slug
 
 
+@settings(deadline=None)
 @given(st.text(max_size=400), st.sets(st.text(alphabet="abc-", min_size=3, max_size=8)))
 def test_a_made_id_is_always_valid_and_unused(question: str, taken: set[str]) -> None:
     slug = slugify(question, taken | {slugify(question)})

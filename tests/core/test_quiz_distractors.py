@@ -136,11 +136,13 @@ def test_four_options_over_many_seeds(f: Fact) -> None:
         check_choices(f, choices)
 
 
+@settings(deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32), f=st.sampled_from(NUMERIC))
 def test_properties_hold_for_any_seed(seed: int, f: Fact) -> None:
     check_choices(f, make_choices(f, POOL, random.Random(seed)))
 
 
+@settings(deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32), f=st.sampled_from(NUMERIC))
 def test_same_seed_same_options(seed: int, f: Fact) -> None:
     assert make_choices(f, POOL, random.Random(seed)) == make_choices(f, POOL, random.Random(seed))
@@ -218,6 +220,7 @@ ANY_TEXT = st.text(max_size=40) | st.sampled_from(
 KINDS = ("number", "ordinal", "person", "nation", "event", "medal", "time", "text")
 
 
+@settings(deadline=None)
 @given(answer=ANY_TEXT, kind=st.sampled_from(KINDS), seed=st.integers(0, 1000))
 def test_any_answer_is_accepted_and_never_offered_as_wrong(
     answer: str, kind: str, seed: int

@@ -4,7 +4,7 @@ stop the bot at start (one clear line)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.shards import (
@@ -53,6 +53,7 @@ def test_bad_shard_ids_say_what_is_wrong(text: str, says: str) -> None:
     assert "\n" not in str(err.value)
 
 
+@settings(deadline=None)
 @given(st.sets(st.integers(0, 300), min_size=1))
 def test_shard_ids_written_back_read_the_same(ids: set[int]) -> None:
     assert parse_shard_ids(format_shard_ids(ids)) == tuple(sorted(ids))

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.core.facts import Fact, load_fact_dir
+from bot.core.intro import load_intro
 from bot.core.matcher import Outcome
 from bot.exts._render import (
     CONTENT_LIMIT,
@@ -21,6 +22,7 @@ from bot.exts._render import (
     EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
 )
+from bot.services.facts import FactForm
 from bot.settings import REPO_ROOT, Settings
 from tests.e2e.conftest import (
     World,
@@ -253,6 +255,40 @@ async def test_help_is_private_and_explains_how_to_ask(world: World) -> None:
     text = body["data"]["embeds"][0]["description"]
     assert "/ask" in text
     assert "mention me" in text
+    assert INTRO.topic in text and INTRO.example in text  # what it knows, from the data
+    assert "8 August 2021" in text  # the article's date, from the bundled facts
+    assert OWN_FACTS not in text  # this server has no facts of its own
+
+
+async def help_text(world: World) -> str:
+    ix = await world.fake.slash(world.guild, world.channel, world.alice, "help")
+    return str((await ix.response())["data"]["embeds"][0]["description"])
+
+
+async def test_in_a_server_with_its_own_facts_the_bot_says_it_answers_them_too(
+    world: World,
+) -> None:
+    form = FactForm("What is the name of the office goldfish?", "Bubbles.", accept="Bubbles")
+    await world.bot.facts.add(world.bot.facts.draft(world.guild.id, form), actor_id=world.mod.id)
+
+    text = await help_text(world)
+    assert INTRO.topic in text and OWN_FACTS in text
+    assert f"there I know only {INTRO.short}" in text  # a DM does not answer them
+    greeting = await ask_by_mention(world, world.channel, world.bob, "hi!")
+    assert f"Ask me anything about {INTRO.topic} and {OWN_FACTS}" in greeting["content"]
+    assert greeting["content"].startswith("Hi!")
+    first = await ask_by_mention(world, world.channel, world.bob, form.question)
+    assert first["content"].startswith("-# First question here?")
+    assert OWN_FACTS in first["content"]
+    assert first["embeds"][0]["description"] == "Bubbles."
+
+    # another server, and a DM, know only the bundled facts
+    other = await ask_by_mention(world, world.other_guild_channel, world.bob, "hi!")
+    assert other["content"].startswith(f"Hi! {HINT},")
+    dm = world.fake.dm_channel(world.bob)
+    await world.fake.send_message(dm, world.bob, "hi!")
+    reply = await world.fake.wait_for_message(channel=dm)
+    assert reply["content"].startswith(f"Hi! {HINT},")
 
 
 # --------------------------------------------------------------------------- "did you mean"
@@ -480,7 +516,9 @@ async def test_an_error_answering_a_mention_is_reported_and_the_bot_carries_on(
 
 # --------------------------------------------------------------------------- greetings and hints
 
-HINT = "Ask me anything about Jason and Laura Kenny"
+INTRO = load_intro()
+HINT = f"Ask me anything about {INTRO.topic}"
+OWN_FACTS = "this server's own facts"
 
 
 async def test_a_greeting_gets_a_short_hint_that_cleans_itself_up(

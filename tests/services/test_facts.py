@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.app import App
+from bot.core.facts import load_fact_file
+from bot.core.matcher import check_facts
 from bot.core.moderation import FactChange, FactInvalid, ModerationError, SuggestionReviewed
 from bot.db import facts as store
-from bot.services.facts import FactForm, FactService, ImportRefused
+from bot.exts.facts._embeds import overlap_text
+from bot.services.facts import SAME_QUESTION, FactForm, FactService, ImportRefused
+from tests.conftest import REPO_ROOT
 
 GUILD = 4242
 MOD = 7
@@ -124,3 +130,23 @@ async def test_a_near_duplicate_is_explained_by_what_it_shares(service: FactServ
     assert duplicate.answered
     assert {"jason", "kenny"} <= set(duplicate.shared_words)
     assert service.duplicate_of("What is the name of the office goldfish?", GUILD) is None
+
+
+async def test_a_near_duplicate_is_explained_in_the_words_of_facts_check(
+    service: FactService, app: App
+) -> None:
+    cup = load_fact_file(REPO_ROOT / "tests" / "data" / "isolation_topic_facts.yaml", scope=GUILD)
+    await service.import_facts(cup, scope=GUILD, actor_id=MOD)
+    question = "Who won the 2024 Northfield Cup final?"
+    duplicate = service.duplicate_of(question, GUILD)
+    assert duplicate is not None and duplicate.fact.id == "cup-winner"
+    warning = overlap_text(question, duplicate)
+    assert SAME_QUESTION in warning
+    assert not re.search(r"\d+\s*/\s*100|score|match \d", warning)  # words, not numbers
+
+    # Saved anyway (as the same kind of answer), `facts check` explains the pair the same way.
+    form = FactForm(question=question, answer="Ashford Rovers.")
+    await service.add(service.draft(GUILD, form, kind="text"), actor_id=MOD)
+    report = check_facts(list(app.index.facts(GUILD)), guild_id=GUILD)
+    collisions = [line for line in report.lines() if line.startswith("COLLISION")]
+    assert collisions and all(SAME_QUESTION in line for line in collisions), report.lines()

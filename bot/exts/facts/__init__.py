@@ -109,7 +109,7 @@ class FactsCog(
         answer="The answer the bot gives, up to 1000 characters",
         phrasings="Other ways to ask it, separated by ; (up to 20)",
         accept="Short answers accepted in quizzes, separated by ; (up to 20)",
-        tags="Topics, separated by ; (up to 10), e.g. jason; medals",
+        tags="Topics, separated by ; (up to 10), e.g. finals; medals",
         kind="What the answer is (guessed from the answers and the question if left out)",
     )
     @moderator_only()

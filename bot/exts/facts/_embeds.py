@@ -18,7 +18,7 @@ from bot.exts._render import (
     clip,
     source_text,
 )
-from bot.services.facts import Duplicate
+from bot.services.facts import SAME_QUESTION, Duplicate
 
 
 def problems_text(error: FactInvalid, what: str = "Nothing was saved") -> str:
@@ -76,14 +76,15 @@ def overlap_text(question: str, duplicate: Duplicate) -> str:
         else "would be offered, as a *did you mean* choice,"
     )
     shared = (
-        f" Both questions ask about {', '.join(f'*{w}*' for w in duplicate.shared_words[:6])}."
+        f"Both questions ask about {', '.join(f'*{w}*' for w in duplicate.shared_words[:6])}. "
         if duplicate.shared_words
         else ""
     )
     return (
         f"A member asking “{clip(question, 300)}” {effect} the {where} `{fact.id}`:\n"
-        f"**{clip(fact.question, 300)}**\n> {clip(fact.answer, 700)}\n{shared}"
-    ).strip()
+        f"**{clip(fact.question, 300)}**\n> {clip(fact.answer, 700)}\n"
+        f"{shared}With both kept, the two facts would answer the same question: {SAME_QUESTION}"
+    )
 
 
 def duplicate_embed(
