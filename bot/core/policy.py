@@ -115,10 +115,11 @@ def small_talk(text: str) -> str | None:
         return "empty"
     if words in HELP_WORDS:
         return "help"
-    for bot_word in (" bot", " kenny bot", " kennybot"):  # "hi bot", "thanks bot"
-        words = words.removesuffix(bot_word)
-    if words in GREETINGS:
-        return "greeting"
+    # "hi bot", "thanks trivia bot", "cheers quizbot": a greeting with the bot's name after it
+    parts = words.split()
+    for named in (parts, parts[:-1], parts[:-2]):
+        if named and " ".join(named) in GREETINGS and (named == parts or parts[-1].endswith("bot")):
+            return "greeting"
     return None
 
 

@@ -21,7 +21,6 @@ BOT = REPO_ROOT / "bot"
 # command line) comes from bot/data/intro.yaml.
 COPY = {
     "settings.py": "the bot's name in the default database file name",
-    "core/policy.py": "the bot's own name, as members greet it",
 }
 
 

@@ -173,6 +173,10 @@ def test_the_reply_carries_what_it_needs() -> None:
         ("hi, who won the keirin?", None),
         ("help me find laura's medals", None),
         ("hello kitty", None),
+        ("thanks bot", "greeting"),
+        ("cheers trivia bot", "greeting"),
+        ("hi quizbot", "greeting"),
+        ("who won bot", None),
     ],
 )
 def test_small_talk(text: str, talk: str | None) -> None:

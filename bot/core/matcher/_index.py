@@ -144,10 +144,10 @@ ANCHOR_WEIGHT = 1.6
 
 MIN_TYPO_LENGTH = 4
 NAME_TYPO_LENGTH = 5
-"""From this length a word may be two edits from a rider's name that starts with the same three
+"""From this length a word may be two edits from a person's name that starts with the same three
 letters ("harry" for "harrie", but not "lavry" for "laura")."""
 SHORT_WORD = 4
-"""Words this short are only corrected to a rider's name missing a letter ("keny"): they have
+"""Words this short are only corrected to a person's name missing a letter ("keny"): they have
 too many neighbours ("help" is one letter from "held", "tall" from "tally")."""
 
 
@@ -205,7 +205,19 @@ def _yes_no(toks: Sequence[str], text: str) -> str:
 
 
 _WIDE_FOCUS = frozenset(
-    {"country", "place", "time", "year", "event", "race", "day", "date", "rider", "number", "medal"}
+    {
+        "country",
+        "place",
+        "time",
+        "year",
+        "event",
+        "race",
+        "day",
+        "date",
+        "athlete",
+        "number",
+        "medal",
+    }
     | {"title", "men", "women", "team", "colour", "color", "person", "one"}
 )
 """What a question may ask for without the fact using the word ("which country" is answered by

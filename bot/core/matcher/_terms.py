@@ -72,7 +72,7 @@ SCORE_TOKEN = re.compile(r"^\d{1,2}-\d{1,2}$")
 NO_KEYS: frozenset[str] = frozenset()
 ALL = "\x00all"
 """In `Lexicon.learned`: a change that may touch every fact of the scope."""
-_PERSON_WORDS = {"rider", "men", "women", "person", "athlete"}
+_PERSON_WORDS = {"athlete", "men", "women", "person"}
 QUESTION_WORDS = frozenset(
     {"who", "whom", "whose", "what", "which", "when", "where", "why", "how", "howmany"}
 )
