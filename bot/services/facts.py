@@ -89,14 +89,6 @@ class UnknownSuggestion(ModerationError):
         super().__init__("That suggestion no longer exists.")
 
 
-SAME_QUESTION = (
-    "the bot cannot tell them apart. Make their questions name what differs "
-    "(the person, event, year or sex)."
-)
-"""What `facts check` says of two facts that answer the same question; `/fact add` and the
-suggestion review warn about a near duplicate in the same words."""
-
-
 @dataclass(frozen=True, slots=True)
 class Duplicate:
     """An existing fact a new question overlaps with, and how."""

@@ -8,11 +8,11 @@ import pytest
 
 from bot.app import App
 from bot.core.facts import load_fact_file
-from bot.core.matcher import check_facts
+from bot.core.matcher import SAME_QUESTION, check_facts
 from bot.core.moderation import FactChange, FactInvalid, ModerationError, SuggestionReviewed
 from bot.db import facts as store
 from bot.exts.facts._embeds import overlap_text
-from bot.services.facts import SAME_QUESTION, FactForm, FactService, ImportRefused
+from bot.services.facts import FactForm, FactService, ImportRefused
 from tests.conftest import REPO_ROOT
 
 GUILD = 4242

@@ -19,7 +19,7 @@ next fact; otherwise the bot suggests ("did you mean") or declines. A wrong conf
 worst outcome, so every threshold errs towards suggesting.
 """
 
-from ._check import CheckReport, Trial, check_facts, self_eval
+from ._check import SAME_QUESTION, CheckReport, Trial, check_facts, self_eval
 from ._index import (
     ANSWER_MARGIN,
     ANSWER_THRESHOLD,
@@ -36,6 +36,7 @@ __all__ = [
     "ANSWER_THRESHOLD",
     "HIGH_CONFIDENCE",
     "MAX_SUGGESTIONS",
+    "SAME_QUESTION",
     "SUGGEST_THRESHOLD",
     "Candidate",
     "CheckReport",

@@ -27,6 +27,14 @@ _SEX_WORD = re.compile(r"\b(men's|women's|men|women)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
+SAME_QUESTION = (
+    "the bot cannot tell them apart. Make their questions name what differs "
+    "(the person, event, year or sex)."
+)
+"""What `facts check` says of two facts that answer the same question; `/fact add` and the
+suggestion review warn about a near duplicate in the same words."""
+
+
 @dataclass(frozen=True, slots=True)
 class Trial:
     """One question of the self-evaluation and what the matcher did with it."""
@@ -177,8 +185,7 @@ class CheckReport:
         for a, b, q in self.collisions:
             out.append(
                 f"COLLISION {a.id} and {b.id} answer the same question: asked {q!r}, "
-                "the bot cannot tell them apart. Make their questions name what differs "
-                "(the person, event, year or sex)."
+                + SAME_QUESTION
             )
         for f, q, other in self.misrouted:
             out.append(

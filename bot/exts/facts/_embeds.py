@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.facts import GLOBAL_SCOPE, Fact
+from bot.core.matcher import SAME_QUESTION
 from bot.core.moderation import AuditEntry, FactInvalid, Page, describe_change, join_list
 from bot.db.suggestions import APPROVED, Suggestion
 from bot.exts._render import (
@@ -18,7 +19,7 @@ from bot.exts._render import (
     clip,
     source_text,
 )
-from bot.services.facts import SAME_QUESTION, Duplicate
+from bot.services.facts import Duplicate
 
 
 def problems_text(error: FactInvalid, what: str = "Nothing was saved") -> str:
