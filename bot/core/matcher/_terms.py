@@ -394,6 +394,9 @@ class Lexicon:
             for place in capitalised_names(text, places=True):
                 self.learned.update(t for t in place if t not in self.places)
                 self.places.update(place)
+            for place in _capitalised(text)[3]:  # "Port" of "Port Alder" is the place's too
+                self.learned.update(t for t in place if t not in self.places)
+                self.places.update(place)
             for team in capitalised_teams(text):
                 team_name = sys.intern("".join(team))
                 for t in team:
@@ -644,11 +647,13 @@ _Names = tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=4096)
-def _capitalised(text: str) -> tuple[_Names, _Names, _Names]:
-    """(names, places, teams) of `capitalised_names`, read in one pass (a fact asks for all)."""
+def _capitalised(text: str) -> tuple[_Names, _Names, _Names, _Names]:
+    """(names, places, teams, place words) of `capitalised_names`, read in one pass (a fact asks
+    for all): place words are those of a place's name that are not its own ("Port", "Park")."""
     found: list[tuple[str, ...]] = []
     found_places: list[tuple[str, ...]] = []
     found_teams: list[tuple[str, ...]] = []
+    found_words: list[tuple[str, ...]] = []
     for m in _CAPITALISED.finditer(text):
         words = m.group().split()
         before = text[: m.start()].rstrip()
@@ -665,13 +670,15 @@ def _capitalised(text: str) -> tuple[_Names, _Names, _Names]:
         if is_place:
             own = tuple(t for t in toks if t not in _LANG.place_words)
             found_places.append(own)
+            if own:
+                found_words.append(tuple(t for t in toks if t in _VENUE_WORDS))
             folded = {w.casefold() for w in words} | set(toks)
             if own and folded & _LANG.team_words and not folded & _VENUE_WORDS:
                 found_teams.append(own)
         toks = tuple(t for t in toks if t not in CONCEPTS and t not in SYNONYMS)
         if toks and not is_place:
             found.append(toks)
-    return tuple(found), tuple(found_places), tuple(found_teams)
+    return tuple(found), tuple(found_places), tuple(found_teams), tuple(found_words)
 
 
 def term_keys(anchors: dict[str, frozenset[str]], numbers: Iterable[str]) -> frozenset[str]:
