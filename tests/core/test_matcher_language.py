@@ -73,6 +73,13 @@ FACTS = [
         kind="person",
     ),
     _fact(
+        "regatta-womens-final-length",
+        "How long did the women's single sculls final last?",
+        "The women's single sculls final took 7 minutes 32 seconds.",
+        accept=("7 minutes 32 seconds",),
+        kind="time",
+    ),
+    _fact(
         "regatta-solberg-nation",
         "Which country does Ingrid Solberg row for?",
         "Solberg rows for Norway.",
@@ -199,3 +206,10 @@ def test_what_a_question_asks_of_someone_must_be_in_the_fact(index: FactIndex) -
     assert _answer(index, "which country does solberg row for?") == "regatta-solberg-nation"
     # Nothing says where Solberg's coach is from.
     assert _answer(index, "which country does solberg's coach row for?") is None
+
+
+def test_the_winner_against_the_runner_up_is_their_final(index: FactIndex) -> None:
+    # Solberg won the women's single sculls and Ek was second: "Solberg vs Ek" is that final.
+    result = index.match("how long did solberg vs ek take?", guild_id=GUILD)
+    assert result.best is not None
+    assert result.best.fact.id == "regatta-womens-final-length"

@@ -377,6 +377,7 @@ def _role_ranks(entry: _Entry) -> frozenset[str]:
 
 
 _FIRST = frozenset({"1th"})
+_AGAINST = frozenset({"against"})
 
 
 def _names_topic(entry: _Entry, query: _Query) -> bool:
@@ -1152,10 +1153,22 @@ class FactIndex:
         if not query.roles:
             return NO_KEYS
         ranks = _role_ranks(entry)
-        if not ranks:
-            return NO_KEYS
         events = entry.anchors.get("event", NO_KEYS)
         named = entry.anchors.get("person", NO_KEYS)
+        if not ranks:
+            # "How long did Ferrante vs Okafor take?": the winner and the runner-up of one
+            # event are that event's final, which a fact may name without them.
+            if not events or named or len(query.roles) < 2:
+                return NO_KEYS
+            finalists = {
+                person: their_ranks
+                for person, (their_ranks, their_events) in query.roles.items()
+                if events & their_events
+            }
+            places = set().union(*finalists.values()) if finalists else set()
+            if len(finalists) >= 2 and "1th" in places and "2th" in places:
+                return frozenset(finalists)
+            return NO_KEYS
         return frozenset(
             person
             for person, (their_ranks, their_events) in query.roles.items()
@@ -1205,6 +1218,8 @@ class FactIndex:
         explained: frozenset[str] = NO_KEYS  # words of a phrasing the people's role stands for
         if in_role:
             answered |= {t for t, ps in query.name_people.items() if ps & in_role}
+            if len(in_role) > 1:
+                answered |= _AGAINST & query.token_set
             explained = _WINNING.union(*(query.roles[p][0] | query.roles[p][1] for p in in_role))
         answered_weight = sum(map(w, answered))
         best_p = 0.0
@@ -1256,6 +1271,8 @@ class FactIndex:
         in_role = cls._in_role(entry, query)
         if in_role:  # "how much did Okello get?" of the runner-up's prize
             matched |= {t for t, ps in query.name_people.items() if ps & in_role}
+            if len(in_role) > 1:  # "Ferrante vs Okafor": their final
+                matched |= _AGAINST & query.token_set
         if query.yes_no:
             # "Is Kang Japanese?" is answered by the fact that gives Kang's nation: "no, Korean".
             for kind in ANSWERED_BY_NO:
