@@ -213,3 +213,9 @@ def test_the_winner_against_the_runner_up_is_their_final(index: FactIndex) -> No
     result = index.match("how long did solberg vs ek take?", guild_id=GUILD)
     assert result.best is not None
     assert result.best.fact.id == "regatta-womens-final-length"
+
+
+def test_who_did_the_winner_beat_is_the_runner_up(index: FactIndex) -> None:
+    assert _answer(index, "who did solberg beat in the single sculls?") == (
+        "regatta-womens-runner-up"
+    )

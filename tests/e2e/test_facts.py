@@ -462,8 +462,8 @@ async def test_the_fact_autocomplete_searches_questions_by_word_for_moderators(
     assert choices[0]["name"] == BUNDLED_QUESTION  # the question is shown, the id is the value
     # a word, not an id prefix: "son" finds the Kennys' son, not every jason-* fact
     ix = await add_fact(world, world.mod, question=SON_QUESTION, answer="Their son is Albie.")
-    # close to bundled facts about the Kennys, so it is confirmed
-    await edited(await confirm(world, ix, world.mod, "fact:confirm"), "saved as")
+    if "saved as" not in text(await reply(ix)):  # a near-duplicate warning asks first
+        await edited(await confirm(world, ix, world.mod, "fact:confirm"), "saved as")
     son = await autocomplete(world, world.mod, "son")
     assert [c["name"] for c in son] == [SON_QUESTION]
     assert son[0]["value"] == "what-is-name-of-jason-and-laura-kennys-son"

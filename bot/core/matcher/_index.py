@@ -307,6 +307,7 @@ class _Query:
     roles: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
+    beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
     """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
     for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
@@ -378,6 +379,27 @@ def _role_ranks(entry: _Entry) -> frozenset[str]:
 
 _FIRST = frozenset({"1th"})
 _AGAINST = frozenset({"against"})
+_BEAT = frozenset({"beat"})
+_SECOND = frozenset({"2th"})
+
+
+def _ask_for_beaten(query: _Query) -> None:
+    """ "Who did Ferrante beat in the final?" asks for the runner-up of the events the facts
+    say Ferrante won: he names where to look, not who is asked for."""
+    winners = {p: events for p, (ranks, events) in query.roles.items() if "1th" in ranks}
+    if not winners or not all(winners.values()):
+        return
+    people = query.anchors.get("person", NO_KEYS) - winners.keys()
+    anchors = {k: v for k, v in query.anchors.items() if k not in {"person", "rank"}}
+    if people:
+        anchors["person"] = people
+    anchors["rank"] = _SECOND
+    if "event" not in anchors:
+        anchors["event"] = frozenset().union(*winners.values())
+    query.anchors = anchors
+    query.roles = {p: (_SECOND, events) for p, events in winners.items()}
+    query.keys = term_keys(anchors, (t for t in query.content if t[0].isdigit()))
+    query.beaten = True
 
 
 def _names_topic(entry: _Entry, query: _Query) -> bool:
@@ -1060,6 +1082,8 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        if query.qtype is QType.PERSON and "beat" in query.token_set:
+            _ask_for_beaten(query)
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
         possessed = _possessed(text, query)
@@ -1091,6 +1115,8 @@ class FactIndex:
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             if foreign_place:
                 penalty += FOREIGN_PLACE_PENALTY
+            if query.beaten and entry.answer_people & query.roles.keys():
+                penalty += CONFLICT_PENALTY  # the winner is where to look, not the answer
             if possessed and not possessed <= matched:
                 penalty += POSSESSED_PENALTY  # "Novak's coach" is not Novak
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
@@ -1202,6 +1228,15 @@ class FactIndex:
                 else:  # enough facts found: a commoner word only re-ranks them
                     for doc in acc.keys() & posting:
                         acc[doc] += w
+        if query.beaten:
+            # "Who did Ferrante beat?": the runners-up of his events are candidates too.
+            w = max(map(query.weight, query.name_people), default=1.0)
+            for ranks, events in query.roles.values():
+                runners_up = {e for t in ranks for p in view.postings(t) for e in p}
+                for ev in events:
+                    for posting in view.postings(ev):
+                        for doc in runners_up.intersection(posting):
+                            acc[doc] = acc.get(doc, 0.0) + w
         if len(acc) <= CANDIDATES:
             return list(acc)
         return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
@@ -1220,6 +1255,8 @@ class FactIndex:
             answered |= {t for t, ps in query.name_people.items() if ps & in_role}
             if len(in_role) > 1:
                 answered |= _AGAINST & query.token_set
+            if query.beaten:
+                answered |= _BEAT & query.token_set
             explained = _WINNING.union(*(query.roles[p][0] | query.roles[p][1] for p in in_role))
         answered_weight = sum(map(w, answered))
         best_p = 0.0
@@ -1273,6 +1310,8 @@ class FactIndex:
             matched |= {t for t, ps in query.name_people.items() if ps & in_role}
             if len(in_role) > 1:  # "Ferrante vs Okafor": their final
                 matched |= _AGAINST & query.token_set
+            if query.beaten:  # "who did Ferrante beat?" of "who lost the final?"
+                matched |= _BEAT & query.token_set
         if query.yes_no:
             # "Is Kang Japanese?" is answered by the fact that gives Kang's nation: "no, Korean".
             for kind in ANSWERED_BY_NO:
