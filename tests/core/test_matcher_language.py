@@ -96,7 +96,7 @@ FACTS = [
     _fact(
         "regatta-veterans-winner",
         "Who won the over-50 single sculls?",
-        "Peter Lund won the over-50 single sculls.",
+        "Peter Lund of Denmark, 54, won the over-50 single sculls.",
         accept=("Peter Lund", "Lund"),
         kind="person",
     ),
@@ -219,3 +219,7 @@ def test_who_did_the_winner_beat_is_the_runner_up(index: FactIndex) -> None:
     assert _answer(index, "who did solberg beat in the single sculls?") == (
         "regatta-womens-runner-up"
     )
+
+
+def test_a_number_set_off_after_a_name_is_the_persons_age(index: FactIndex) -> None:
+    assert _answer(index, "how old is peter lund?") == "regatta-veterans-winner"

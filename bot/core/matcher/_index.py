@@ -262,7 +262,9 @@ _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 
 _BREAK = "\x00"
 """Between two texts of a fact: the words either side are not one name."""
-_IMPLICIT = frozenset({"score", "time", "racetime", "year", "whatyear"})
+_IMPLICIT = frozenset({"score", "time", "racetime", "year", "whatyear", "age"})
+_AGE_ASIDE = re.compile(r"[A-Za-z], (?:1[4-9]|[2-9]\d),")
+"""A number set off by commas after a name ("Novak, 27, was gracious") is the person's age."""
 
 _FACTORS: dict[tuple[float, ...], tuple[float, ...]] = {}
 
@@ -759,6 +761,8 @@ class FactIndex:
                 else ()
             )
         }
+        if _AGE_ASIDE.search(fact.answer):
+            implicit.add("age")  # "Paul Keane of Ireland, 44, won ...": his age
         for content, factor in (
             ((*said, *implicit), ANSWER_WORDING),
             (self._read(fact.quote or "", lexicon), QUOTE_WORDING),
