@@ -172,12 +172,15 @@ async def test_every_kind_of_change_reaches_the_other_process_within_a_second(ur
                     same,
                     f"{what}: the other process sees what the first one does in {guild}",
                 )
-        for guild in (ON_SHARD_0, ON_SHARD_1):
-            assert visible(b, guild) == await fresh_view(url, guild)
         assert b.feed.applied >= len(steps)
-        # The first process made them all: its feed found them in its index already.
-        await within(1.0, lambda: a.feed.already >= len(steps), "own changes seen")
-        assert a.feed.applied == 0
+        # The first process made them all. Its feed sees them too: usually already in its index,
+        # but a notification may be read between a commit and the index update, and is then
+        # applied again. Either way both processes end with what the database holds.
+        await within(1.0, lambda: a.feed.already + a.feed.applied >= len(steps), "own changes seen")
+        for guild in (ON_SHARD_0, ON_SHARD_1):
+            fresh = await fresh_view(url, guild)
+            assert visible(b, guild) == fresh
+            assert visible(a, guild) == fresh
 
 
 async def test_a_global_import_answers_in_the_other_process_within_a_second(url: str) -> None:
