@@ -329,8 +329,13 @@ class _Query:
                 for t in self.anchors.get(kind, ())
                 if t in self.token_set
             )
-        if self.yes_no == "did" and "win" in self.token_set and "person" in self.anchors:
-            # "Did Kiprotich win the men's race?" is "who won the men's race?", checked.
+        if (
+            self.yes_no == "did"
+            and ("win" in self.token_set or "medal" in self.anchors)
+            and "person" in self.anchors
+        ):
+            # "Did Kiprotich win the men's race?" is "who won the men's race?", checked; "did
+            # Wild get bronze?" is "who got bronze?".
             self.qtype = QType.PERSON
         if (
             self.qtype is QType.PERSON
