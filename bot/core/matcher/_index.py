@@ -368,6 +368,7 @@ class _Entry:
     answer_people: frozenset[str] = NO_KEYS  # who its short answers name
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
     subjects: frozenset[str] = NO_KEYS
+    asks: frozenset[QType] = frozenset()  # what its own questions ask for (who, how many ...)
     stale: bool = True  # its key terms must be read again (its scope learned a term it has)
 
 
@@ -407,6 +408,9 @@ def _ask_for_beaten(query: _Query) -> None:
     query.roles = {p: (_SECOND, events) for p, events in winners.items()}
     query.keys = term_keys(anchors, (t for t in query.content if t[0].isdigit()))
     query.beaten = True
+
+
+_ASKS: dict[frozenset[QType], frozenset[QType]] = {}
 
 
 def _names_topic(entry: _Entry, query: _Query) -> bool:
@@ -917,8 +921,8 @@ class FactIndex:
         subjects = lexicon.anchors_of(self._read(fact.question, lexicon), imply_sex=False).get(
             "person", NO_KEYS
         )
-        if answer.get("person", NO_KEYS) - subjects:
-            kinds.add("person")  # it names someone besides whom the fact is about
+        if answer.get("person", NO_KEYS) - subjects or "team" in answer:
+            kinds.add("person")  # it names someone (or a team) besides whom the fact is about
         if any(TIME_TOKEN.match(t) for t in entry.answer_vocab):
             kinds.add("time")
         if any(t[0].isdigit() and not ORDINAL_TOKEN.match(t) for t in entry.answer_vocab):
@@ -934,6 +938,8 @@ class FactIndex:
             [t for a in fact.accept for t in self._read(a, lexicon)], imply_sex=False
         ).get("person", NO_KEYS)
         entry.subjects = subjects
+        asks = frozenset(question_type(tuple(lexicon.apply(tokens(q)))) for q in fact.all_questions)
+        entry.asks = _ASKS.setdefault(asks, asks)
         entry.stale = False
 
     # --- matching ---------------------------------------------------------------------------
@@ -1353,7 +1359,8 @@ class FactIndex:
                 penalty += CONFLICT_PENALTY
                 continue
             if not f_values:
-                if cls not in {"sex", "negation", "rank"}:
+                if cls not in {"sex", "negation", "rank"} or (cls == "rank" and q_values - _FIRST):
+                    # (a place other than first must be in the fact: "who finished fourth?")
                     # A count is only right for the scope it was counted in.
                     penalty += ABSENT_ANCHOR_PENALTY * (2 if qtype is QType.COUNT else 1)
                 continue
@@ -1374,7 +1381,9 @@ class FactIndex:
         if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
             penalty += SUBJECT_MISSING_PENALTY
         wanted = KIND_FOR_QTYPE.get(qtype)
-        if wanted is not None:
+        if wanted is not None and not (qtype in entry.asks and not entry.subjects & q_people):
+            # (A fact whose own questions ask the same "who ...?" answers it, whatever kind
+            # its moderator gave it; but "who is Laura?" does not answer "who coaches Laura?")
             if (
                 qtype is QType.DATE
                 and entry.fact.kind != "time"
