@@ -55,6 +55,8 @@ ANSWER_THRESHOLD_FEW: with fewer wordings to match, its right answers score lowe
 ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
 HIGH_CONFIDENCE = 95.0
+TIE = 1.0
+"""Two facts this close are a tie, however high they score: the bot cannot tell them apart."""
 KIND_LEAD = 1.0
 """The lead that is enough when the first fact gives the kind of answer asked for (a person for
 "who") and the next one does not."""
@@ -1436,7 +1438,7 @@ class FactIndex:
         if (
             may_answer
             and best.score >= threshold
-            and (lead >= ANSWER_MARGIN or best.score >= HIGH_CONFIDENCE or fits)
+            and (lead >= ANSWER_MARGIN or (best.score >= HIGH_CONFIDENCE and lead >= TIE) or fits)
         ):
             return MatchResult(question, Outcome.ANSWER, (best,), runner_up)
         suggestions = tuple(c for c in scored[:MAX_SUGGESTIONS] if c.score >= SUGGEST_THRESHOLD)
