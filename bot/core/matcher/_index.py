@@ -1265,7 +1265,8 @@ class FactIndex:
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
-        answered = query.token_set.intersection(entry.answer_vocab) | self._named(entry, query)
+        named = self._named(entry, query)  # "felix" of a fact that says "Braun"
+        answered = query.token_set.intersection(entry.answer_vocab) | named
         in_role = self._in_role(entry, query)
         explained: frozenset[str] = NO_KEYS  # words of a phrasing the people's role stands for
         if in_role:
@@ -1295,7 +1296,10 @@ class FactIndex:
                 # An answer sentence says more than any question asks: what counts is how much
                 # of the question it covers ("what time did Sousa run?", "Sousa was second in
                 # 2:21:40").
-                precision = max(precision, ANSWER_COVER * shared_weight / query.total)
+                covered = shared_weight + sum(
+                    w(t) for t in named if t not in shared and len(query.name_people[t]) == 1
+                )
+                precision = max(precision, ANSWER_COVER * covered / query.total)
             similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
             unmatched = len(keys[i] - query.keys)
             combined = factor * (
