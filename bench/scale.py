@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.matcher import generate, questions  # noqa: E402
+from bot.db.throwaway import throwaway_database  # noqa: E402
 
 QUESTION = "how many golds has jason kenny won?"
 
@@ -75,18 +76,6 @@ def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, s
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:4])} failed ({proc.returncode}):\n{stderr[-2000:]}")
     return wall, usage.ru_maxrss / 1024, stdout  # ru_maxrss is in kilobytes on Linux
-
-
-async def _reset_postgres(url: str) -> None:
-    from sqlalchemy import text
-
-    from bot.db.engine import create_engine
-
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -217,11 +206,11 @@ def main() -> None:
         for db in args.db:
             for size in args.sizes:
                 facts_file = _write_facts(size, work)
-                if db == "sqlite":
-                    url = f"sqlite+aiosqlite:///{work / f'bench-{size}.db'}"
-                else:
-                    url = args.postgres_url
-                    asyncio.run(_reset_postgres(url))
+                url = asyncio.run(
+                    throwaway_database(
+                        db, work, postgres_url=args.postgres_url, name=f"bench-{size}.db"
+                    )
+                )
                 r = bench(db, url, size, facts_file, args.questions)
                 print(
                     f"{db:<9}{r['facts']:>8}{r['import_s']:>8.2f}s{r['import_rss_mb']:>7.0f}MB"
