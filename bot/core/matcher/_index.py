@@ -6,6 +6,7 @@ import heapq
 import itertools
 import math
 import re
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from bot.core.vocab import fold
 
 from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
+    _SHARED,
     ALL,
     KIND_FOR_QTYPE,
     NO_KEYS,
@@ -246,6 +248,16 @@ class _Entry:
     stale: bool = True  # its key terms must be read again (its scope learned a term it has)
 
 
+def _sweep_shared() -> int:
+    """Drop the shared key-term sets that no fact uses any more (those of forgotten servers'
+    facts, read again when next asked): they would otherwise pile up as servers come and go.
+    Returns how many are left."""
+    unused = [s for s in _SHARED if sys.getrefcount(s) <= 4]  # the table's two, and ours
+    for s in unused:
+        del _SHARED[s]
+    return len(_SHARED)
+
+
 def _names_topic(entry: _Entry, query: _Query) -> bool:
     """Whether a question names one of a fact's people or events (True if it has none)."""
     people = entry.anchors.get("person", NO_KEYS)
@@ -351,6 +363,7 @@ class FactIndex:
     _recent: OrderedDict[int, None] = field(default_factory=OrderedDict)  # least recent first
     _read_facts: int = 0
     _memo: dict[str, tuple[str, ...]] | None = None  # texts read, while a scope is built
+    _swept: int = 0  # the shared key-term sets left by the last sweep
 
     @classmethod
     def build(
@@ -472,9 +485,13 @@ class FactIndex:
         """A server's scope was just read: count it, and forget the least recent beyond budget."""
         self._recent[scope_id] = None
         self._read_facts += len(scope.entries)
+        forgot = False
         while self._read_facts > self._budget() and len(self._recent) > 1:
             oldest = next(iter(self._recent))
             self._forget(oldest)
+            forgot = True
+        if forgot and len(_SHARED) > self._swept * 1.2 + 10_000:
+            self._swept = _sweep_shared()
 
     def read_steps(self, guild_id: int, slice_seconds: float = READ_SLICE) -> Iterator[None]:
         """Read a server's facts a slice at a time, for a caller that lets other work run
