@@ -111,12 +111,12 @@ async def _probe(url: str, size: int, n_questions: int) -> dict[str, Any]:
     real = load_fact_dir(settings.facts_dir)
     generated = [f for f in facts if f.id.startswith("gen-")]
     qs = questions(generated or real, real, n_questions)
-    for q in qs[:50]:
-        index.match(q)
+    for q, g in qs[:50]:
+        index.match(q, g)
     times = []
-    for q in qs:
+    for q, g in qs:
         t = time.perf_counter()
-        index.match(q)
+        index.match(q, g)
         times.append((time.perf_counter() - t) * 1000)
     import resource
 

@@ -141,6 +141,11 @@ class FactService:
             reading.add_done_callback(lambda _: self._reading.pop(guild_id, None))
         await asyncio.shield(reading)
 
+    @property
+    def reading(self) -> frozenset[int]:
+        """The servers whose facts are being read now."""
+        return frozenset(self._reading)
+
     async def _read(self, guild_id: int) -> None:
         for _ in self.index.read_steps(guild_id):
             await asyncio.sleep(0)
