@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.matcher import generate, questions  # noqa: E402
+from bot.db.throwaway import throwaway_database  # noqa: E402
 
 QUESTION = "how many golds has jason kenny won?"
 
@@ -77,18 +78,6 @@ def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, s
     return wall, usage.ru_maxrss / 1024, stdout  # ru_maxrss is in kilobytes on Linux
 
 
-async def _reset_postgres(url: str) -> None:
-    from sqlalchemy import text
-
-    from bot.db.engine import create_engine
-
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 def _pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -122,12 +111,12 @@ async def _probe(url: str, size: int, n_questions: int) -> dict[str, Any]:
     real = load_fact_dir(settings.facts_dir)
     generated = [f for f in facts if f.id.startswith("gen-")]
     qs = questions(generated or real, real, n_questions)
-    for q in qs[:50]:
-        index.match(q)
+    for q, g in qs[:50]:
+        index.match(q, g)
     times = []
-    for q in qs:
+    for q, g in qs:
         t = time.perf_counter()
-        index.match(q)
+        index.match(q, g)
         times.append((time.perf_counter() - t) * 1000)
     import resource
 
@@ -217,11 +206,11 @@ def main() -> None:
         for db in args.db:
             for size in args.sizes:
                 facts_file = _write_facts(size, work)
-                if db == "sqlite":
-                    url = f"sqlite+aiosqlite:///{work / f'bench-{size}.db'}"
-                else:
-                    url = args.postgres_url
-                    asyncio.run(_reset_postgres(url))
+                url = asyncio.run(
+                    throwaway_database(
+                        db, work, postgres_url=args.postgres_url, name=f"bench-{size}.db"
+                    )
+                )
                 r = bench(db, url, size, facts_file, args.questions)
                 print(
                     f"{db:<9}{r['facts']:>8}{r['import_s']:>8.2f}s{r['import_rss_mb']:>7.0f}MB"

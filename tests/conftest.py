@@ -7,16 +7,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import App
 from bot.core.facts import Fact, load_fact_dir
-from bot.db.engine import create_engine
+from bot.db.throwaway import empty_postgres as reset_postgres
+from bot.db.throwaway import throwaway_database
 from bot.settings import REPO_ROOT, Settings
 
 FACTS_DIR = REPO_ROOT / "facts"
 ARTICLE = FACTS_DIR / "article.txt"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+__all__ = ["DATABASES", "POSTGRES_URL", "reset_postgres"]  # shared with the test modules
 
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),
@@ -35,22 +36,10 @@ def bundled_facts() -> list[Fact]:
     return load_fact_dir(FACTS_DIR)
 
 
-async def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 @pytest.fixture(params=DATABASES)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database: a SQLite file, or PostgreSQL when TEST_DATABASE_URL is set."""
-    if request.param == "postgres":
-        assert POSTGRES_URL is not None
-        await reset_postgres(POSTGRES_URL)
-        return POSTGRES_URL
-    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    return await throwaway_database(request.param, tmp_path, postgres_url=POSTGRES_URL)
 
 
 @pytest.fixture

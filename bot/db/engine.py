@@ -20,9 +20,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, exc, inspect
+from sqlalchemy import event, exc, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -372,6 +373,27 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
 
 
+MIGRATE_LOCK = 0x6B746D  # any constant; the PostgreSQL advisory lock an upgrade holds
+MIGRATE_WAIT = 120.0
+"""Seconds a process waits for another one's upgrade of the same database to end."""
+_LOCK_POLL = 0.1
+
+
+async def _one_migration_at_a_time(conn: AsyncConnection) -> None:
+    """Shard processes start together: on PostgreSQL one of them upgrades the schema while
+    the others wait (inside their own transaction), then find it upgraded. The lock is tried
+    rather than waited for, so that a long upgrade never runs into the statement timeout."""
+    deadline = time.monotonic() + MIGRATE_WAIT
+    while not (
+        await conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
+    ).scalar_one():
+        if time.monotonic() > deadline:
+            raise DatabaseUnavailable(
+                f"another process held the migration lock for more than {MIGRATE_WAIT:.0f} s"
+            )
+        await asyncio.sleep(_LOCK_POLL)
+
+
 async def migrate(engine: AsyncEngine) -> None:
     """Create or upgrade the schema to the newest migration (idempotent), all or nothing.
 
@@ -379,6 +401,8 @@ async def migrate(engine: AsyncEngine) -> None:
     commit before every CREATE TABLE on its own, so that a process killed half-way through a
     first start left some tables and no version behind and every later start failed; with the
     driver's own transaction handling off, SQLite runs the DDL inside the transaction too.
+    Processes that migrate one database at once take turns (SQLite's write lock, PostgreSQL's
+    advisory lock `MIGRATE_LOCK`): each upgrade finds the schema as the previous one left it.
     """
     if engine.dialect.name == "sqlite":
         async with engine.connect() as conn:
@@ -400,6 +424,8 @@ async def migrate(engine: AsyncEngine) -> None:
                 await conn.rollback()
         return
     async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await _one_migration_at_a_time(conn)
         await conn.run_sync(_upgrade)
 
 

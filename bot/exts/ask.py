@@ -228,6 +228,7 @@ class AskCog(commands.Cog):
     ) -> tuple[Reply, AskLimit]:
         limit = await self._limit(guild_id)
         scope = guild_id if guild_id is not None else DM_SCOPE
+        await self.bot.facts.read(guild_id)  # a big server not read yet: other servers go on
         reply = decide_reply(
             text,
             where,

@@ -126,6 +126,36 @@ class FactService:
         processes). A listener that fails is logged; the change stays made."""
         self._applying = asyncio.Lock()
         """Changes reach the index one after the other, in the order they were committed."""
+        self._reading: dict[int, asyncio.Future[None]] = {}  # servers being read, by id
+
+    # --- reading a server's facts without holding up other servers ---------------------------
+    async def read(self, guild_id: int | None) -> None:
+        """Have a server's facts read before a question there is matched. A big server not read
+        yet (or forgotten under the read budget) is read a slice at a time, so that questions
+        in other servers are answered meanwhile; questions there at once wait for one read."""
+        if not guild_id or self.index.holds(guild_id):
+            return
+        reading = self._reading.get(guild_id)
+        if reading is None:
+            reading = self._reading[guild_id] = asyncio.ensure_future(self._read(guild_id))
+            reading.add_done_callback(lambda _: self._reading.pop(guild_id, None))
+        await asyncio.shield(reading)
+
+    @property
+    def reading(self) -> frozenset[int]:
+        """The servers whose facts are being read now."""
+        return frozenset(self._reading)
+
+    async def _read(self, guild_id: int) -> None:
+        for _ in self.index.read_steps(guild_id):
+            await asyncio.sleep(0)
+
+    async def warm(self) -> int:
+        """Read every server's facts, as far as the read budget allows, a slice at a time (at
+        start, while the bot already answers). Returns how many servers' facts are held."""
+        for _ in self.index.warm_steps():
+            await asyncio.sleep(0)
+        return self.index.read_facts
 
     # --- the one "after commit" point -------------------------------------------------------
     async def _commit(

@@ -69,16 +69,27 @@ def test_guild_ids_can_be_chosen_on_a_shard() -> None:
     assert ids == sorted(set(ids)), "snowflakes stay unique and increasing"
 
 
-async def test_each_shard_identifies_and_gets_only_its_servers(fake: FakeDiscord) -> None:
-    on_0, on_1, _ = _world(fake)
+async def test_each_shard_identifies_and_gets_its_servers_and_their_interactions(
+    fake: FakeDiscord,
+) -> None:
+    on_0, on_1, user = _world(fake)
     bot = ShardedMiniBot([0, 1], 2)
     async with run_bot(bot):
+        await fake.wait_until_ready(commands=True)
         await fake.wait_for(lambda: len(fake.shards_connected) == 2, 10, what="two shards")
         identifies = [f["d"]["shard"] for f in fake.gateway_received if f.get("op") == 2]
         assert sorted(identifies) == [[0, 2], [1, 2]]
         guild_0, guild_1 = bot.get_guild(on_0.id), bot.get_guild(on_1.id)
         assert guild_0 is not None and guild_0.shard_id == 0
         assert guild_1 is not None and guild_1.shard_id == 1
+        # Interactions arrive on the shard of their server, direct messages' on shard 0.
+        for guild in (on_0, on_1):
+            ix = await fake.slash(guild, next(iter(guild.channels.values())), user, "where")
+            await ix.response()
+        dm = await fake.slash(None, None, user, "where")
+        await dm.response()
+        wheres = [e for e in bot.seen if e[0] == "where"]
+        assert wheres == [("where", on_0.id, 0), ("where", on_1.id, 1), ("where", None, None)]
         # A server added later arrives on its own shard only.
         late = fake.add_guild("Late server", shard=(1, 2))
         await fake.wait_for(lambda: bot.get_guild(late.id) is not None, 5, what="late guild")
@@ -106,37 +117,12 @@ async def test_a_process_running_one_shard_never_sees_the_other_shards_servers(
         assert sorted(bot.seen, key=str) == sorted(
             [("message", on_0.id, None), ("message", None, None)], key=str
         )
-
-
-async def test_interactions_arrive_on_the_shard_of_their_server_and_dms_on_shard_0(
-    fake: FakeDiscord,
-) -> None:
-    on_0, on_1, user = _world(fake)
-    bot = ShardedMiniBot([0, 1], 2)
-    async with run_bot(bot):
-        await fake.wait_until_ready(commands=True)
-        await fake.wait_for(lambda: len(fake.shards_connected) == 2, 10, what="two shards")
-        for guild in (on_0, on_1):
-            ix = await fake.slash(guild, next(iter(guild.channels.values())), user, "where")
-            await ix.response()
-        dm = await fake.slash(None, None, user, "where")
-        await dm.response()
-        wheres = [e for e in bot.seen if e[0] == "where"]
-        assert wheres == [("where", on_0.id, 0), ("where", on_1.id, 1), ("where", None, None)]
-
-
-async def test_an_interaction_of_another_shard_reaches_no_process_unless_misrouted(
-    fake: FakeDiscord,
-) -> None:
-    _, on_1, user = _world(fake)
-    bot = ShardedMiniBot([0], 2)
-    async with run_bot(bot):
-        await fake.wait_until_ready(commands=True)
-        channel = next(iter(on_1.channels.values()))
-        lost = await fake.slash(on_1, channel, user, "where")
+        # An interaction of the other shard's server reaches this process only if misrouted.
+        bot.seen.clear()
+        lost = await fake.slash(on_1, ch_1, user, "where")
         await fake.flush()
         assert lost.response_type is None and bot.seen == []
-        forced = await fake.slash(on_1, channel, user, "where", shard=0)
+        forced = await fake.slash(on_1, ch_1, user, "where", shard=0)
         await forced.response()
         # The process got the server's interaction without knowing the server.
         assert [e for e in bot.seen if e[0] == "where"] == [("where", on_1.id, None)]

@@ -24,7 +24,7 @@ from bot.core.shards import ShardPlan
 from bot.db import facts as store
 from bot.services.facts import FactForm, FactService
 from bot.settings import Settings
-from tests.conftest import DATABASES, POSTGRES_URL, reset_postgres
+from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.faults.proxy import TcpProxy
 
 MOD = 7
@@ -109,13 +109,10 @@ async def fresh_view(url: str, guild_id: int) -> set[tuple[int, str, str]]:
         await app.close()
 
 
-@pytest.fixture(params=DATABASES)
-async def url(request: pytest.FixtureRequest, tmp_path: object) -> str:
-    if request.param == "postgres":
-        assert POSTGRES_URL is not None
-        await reset_postgres(POSTGRES_URL)
-        return POSTGRES_URL
-    return f"sqlite+aiosqlite:///{tmp_path}/feed.db"
+@pytest.fixture
+def url(database_url: str) -> str:
+    """A fresh database, SQLite and PostgreSQL (tests/conftest.py)."""
+    return database_url
 
 
 async def test_every_kind_of_change_reaches_the_other_process_within_a_second(url: str) -> None:

@@ -6,6 +6,8 @@ import heapq
 import itertools
 import math
 import re
+import sys
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from bot.core.vocab import fold, language
 
 from ._result import Candidate, MatchResult, Outcome
 from ._terms import (
+    _SHARED,
     ALL,
     GENERAL_TERMS,
     KIND_FOR_QTYPE,
@@ -67,6 +70,8 @@ ROLE_SCAN = 50
 """How many facts naming a person are read for the roles the facts give them."""
 READ_BUDGET = 15_000
 """How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
+READ_SLICE = 0.01
+"""Seconds of reading between two steps of `FactIndex.read_steps` (other work runs between)."""
 VAGUE_WORD_SHARE = 0.05
 VAGUE_WORD_MIN = 3
 """A question of one word found in more than this share (and number) of facts gets choices,
@@ -415,6 +420,16 @@ def _ask_for_beaten(query: _Query) -> None:
 _ASKS: dict[frozenset[QType], frozenset[QType]] = {}
 
 
+def _sweep_shared() -> int:
+    """Drop the shared key-term sets that no fact uses any more (those of forgotten servers'
+    facts, read again when next asked): they would otherwise pile up as servers come and go.
+    Returns how many are left."""
+    unused = [s for s in _SHARED if sys.getrefcount(s) <= 4]  # the table's two, and ours
+    for s in unused:
+        del _SHARED[s]
+    return len(_SHARED)
+
+
 def _names_topic(entry: _Entry, query: _Query) -> bool:
     """Whether a question names one of a fact's people or events (True if it has none)."""
     people = entry.anchors.get("person", NO_KEYS)
@@ -526,6 +541,7 @@ class FactIndex:
     _recent: OrderedDict[int, None] = field(default_factory=OrderedDict)  # least recent first
     _read_facts: int = 0
     _memo: dict[str, tuple[str, ...]] | None = None  # texts read, while a scope is built
+    _swept: int = 0  # the shared key-term sets left by the last sweep
 
     @classmethod
     def build(
@@ -640,12 +656,76 @@ class FactIndex:
             self._recent.move_to_end(scope_id)
             return scope
         self._build_scope(scope_id)
+        self._held(scope_id, scope)
+        return scope
+
+    def _held(self, scope_id: int, scope: _Scope) -> None:
+        """A server's scope was just read: count it, and forget the least recent beyond budget."""
         self._recent[scope_id] = None
         self._read_facts += len(scope.entries)
+        forgot = False
         while self._read_facts > self._budget() and len(self._recent) > 1:
             oldest = next(iter(self._recent))
             self._forget(oldest)
-        return scope
+            forgot = True
+        if forgot and len(_SHARED) > self._swept * 1.2 + 10_000:
+            self._swept = _sweep_shared()
+
+    def read_steps(self, guild_id: int, slice_seconds: float = READ_SLICE) -> Iterator[None]:
+        """Read a server's facts a slice at a time, for a caller that lets other work run
+        between the steps (an event loop answering other servers: `for _ in ...: await
+        asyncio.sleep(0)`). No step takes much longer than `slice_seconds`.
+
+        The facts are read into a fresh copy of the scope that takes its place at the last
+        step; until then the server is not held, and a change to its facts made in between
+        (or a question there answered at once) makes the copy read again (or not needed).
+        """
+        for _ in range(3):
+            live = self._scopes.get(guild_id)
+            if live is None or live.built or not guild_id:
+                return
+            base = self._built_scope(GLOBAL_SCOPE)
+            assert base is not None
+            base_version = base.lex_version
+            fresh = _Scope(
+                {k: _Entry(e.fact, e.seq) for k, e in live.entries.items()},
+                lex_version=live.lex_version,
+            )
+            steps = self._build_steps(guild_id, fresh, slice_seconds)
+            while True:
+                if self._scopes.get(guild_id) is not live or live.built:
+                    return  # read meanwhile (or every fact removed)
+                self._scopes[guild_id] = fresh  # what the reading looks up is the copy
+                try:
+                    done = next(steps, True) is True
+                finally:
+                    self._scopes[guild_id] = live
+                if done:
+                    break
+                yield
+            same = live.entries.keys() == fresh.entries.keys() and all(
+                live.entries[k].fact is e.fact for k, e in fresh.entries.items()
+            )
+            if not same:
+                continue  # its facts changed while it was read: read them again
+            if base.lex_version != base_version:  # the bundled terms changed meanwhile
+                for entry in fresh.entries.values():
+                    entry.stale, entry.wording_keys = True, None
+            self._scopes[guild_id] = fresh
+            self._held(guild_id, fresh)
+            return
+        self._built_scope(guild_id)  # changed on every try: read at once
+
+    def warm_steps(self, slice_seconds: float = READ_SLICE) -> Iterator[None]:
+        """`warm()` a slice at a time (see `read_steps`): every server's facts, as far as the
+        read budget allows."""
+        for scope_id in list(self._scopes):
+            scope = self._scopes.get(scope_id)
+            if scope is None or scope.built or scope_id == GLOBAL_SCOPE:
+                continue
+            if self._read_facts + len(scope.entries) > self._budget():
+                continue
+            yield from self.read_steps(scope_id, slice_seconds)
 
     def _forget(self, scope_id: int) -> None:
         """Drop what was read from a server's facts (they are read again when next asked)."""
@@ -666,26 +746,45 @@ class FactIndex:
             return
         if scope_id != GLOBAL_SCOPE:
             self._build_scope(GLOBAL_SCOPE)  # a server's facts are read with the bundled terms
+        for _ in self._build_steps(scope_id, scope, None):
+            pass
+
+    def _build_steps(
+        self, scope_id: int, scope: _Scope, slice_seconds: float | None
+    ) -> Iterator[None]:
+        """`_build_scope`'s work, yielding after every `slice_seconds` of it (None: never)."""
+        clock = time.perf_counter
+        deadline = clock() + slice_seconds if slice_seconds is not None else math.inf
         scope.lexicon = Lexicon()
         scope.postings, scope.vocab_by_head = {}, {}
         scope.names, scope.quoted = set(), set()
         if scope_id == GLOBAL_SCOPE:
             for spec in self._terms:
                 self._teach(scope, spec)
-        for entry in scope.entries.values():
+        entries = list(scope.entries.values())
+        for entry in entries:
             scope.lexicon.add_fact(entry.fact)
+            if clock() > deadline:
+                yield
+                deadline = clock() + (slice_seconds or 0.0)
         scope.lexicon.learned.clear()
         scope.lex_version += 1
         scope.built = True
         lexicon = self._reading_lexicon(scope_id)
-        self._memo = {}  # the terms a text is read with do not change during the build
-        try:
-            for entry in scope.entries.values():
-                self._read_entry(scope, entry, lexicon)
-            for entry in scope.entries.values():
-                self._refresh(entry, lexicon)
-        finally:
-            self._memo = None
+        memo: dict[str, tuple[str, ...]] = {}  # the terms texts are read with do not change
+        for reading in (True, False):
+            for entry in entries:
+                self._memo = memo
+                try:
+                    if reading:
+                        self._read_entry(scope, entry, lexicon)
+                    else:
+                        self._refresh(entry, lexicon)
+                finally:
+                    self._memo = None
+                if clock() > deadline:
+                    yield
+                    deadline = clock() + (slice_seconds or 0.0)
 
     def _reading_lexicon(self, scope_id: int) -> Lexicon:
         """The lexicon a scope's facts (and questions in it) are read with: its own over the
