@@ -50,11 +50,11 @@ from ._terms import (
 
 # --- Thresholds (scores are 0-100) ---------------------------------------------------------
 ANSWER_THRESHOLD = 62.0
+"""A fact scoring at least this, with a clear lead, is answered outright."""
 ANSWER_THRESHOLD_FEW = 60.0
 FEW_PHRASINGS = 3
 """A fact with this many questions or fewer (as moderators write them) is answered from
 ANSWER_THRESHOLD_FEW: with fewer wordings to match, its right answers score lower."""
-"""A fact scoring at least this, with a clear lead, is answered outright."""
 ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
 HIGH_CONFIDENCE = 95.0
@@ -126,22 +126,22 @@ ANSWERED_BY_NO = frozenset({"nation", "medal", "rank"})
 """Key terms a yes/no question may get wrong: the fact that says otherwise answers it."""
 YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are", "were", "can"})
 UNMATCHED_WORD_PENALTY = 15.0
+"""Per word of the question that some facts in scope use (few enough to be telling) and this
+fact does not."""
 POSSESSED_PENALTY = 15.0
 """The question asks for something of a person ("Novak's coach") that the fact never names."""
 FOREIGN_PLACE_PENALTY = 30.0
 """The question names a place or competition no fact in scope knows ("the Lakeside Open")."""
-"""Per word of the question that some facts in scope use (few enough to be telling) and this
-fact does not."""
 SPECIFIC_SHARE = 0.1
 """A word in at most this share of the scope's facts is telling."""
 PLACE_WEIGHT = 0.3
 """The share of its weight a word of the topic's places keeps ("in Port Alder" says little)."""
 ANSWER_WORDING = 0.85
 QUOTE_WORDING = 0.8
+"""How much a match on the answer sentence (or the quote) counts, against one on a question."""
 ANSWER_COVER = 1.0
 """For the answer sentence and the quote, precision is at least this share of how much of the
 question they cover."""
-"""How much a match on the answer sentence (or the quote) counts, against one on a question."""
 PHRASING_ANCHOR_PENALTY = 10.0
 """Per key term of the matched phrasing (a person, event, medal ...) that the question lacks."""
 UNKNOWN_TOKEN_WEIGHT = 1.3
@@ -182,9 +182,8 @@ _PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
 
-def _asks_money(text: str) -> bool:
+def _asks_money(raw: Sequence[str]) -> bool:
     """ "How much did she get?": "how much" with a verb of being paid, and no "by" (a margin)."""
-    raw = words(text)
     return (
         any(a == "how" and b == "much" for a, b in itertools.pairwise(raw))
         and any(w in _MONEY_VERBS for w in raw)
@@ -201,12 +200,12 @@ _STAND_INS = {
 _STAND_IN_KIND = ("nation", "medal", "ordinal")
 
 
-def _yes_no(toks: Sequence[str], text: str) -> str:
+def _yes_no(toks: Sequence[str], raw: Sequence[str]) -> str:
     """The word a yes/no question starts with ("did", "is" ...), "" for any other question;
     "did any" for "did she win any race?", which asks what, not who."""
     if not toks or toks[0] not in YES_NO_WORDS:
         return ""
-    if toks[0] == "did" and "any" in words(text):
+    if toks[0] == "did" and "any" in raw:
         return "did any"
     return toks[0]
 
@@ -232,11 +231,10 @@ _WIDE_FOCUS = frozenset(
 _POSSESSIVE = re.compile(r"([a-z]+)'s ([a-z]+)")
 
 
-def _possessed(text: str, query: _Query) -> frozenset[str]:
-    """What a question asks of someone it names ("Novak's coach" -> coach): a fact without it
-    is about them, not about what is asked."""
+def _possessed(text: str, raw: Sequence[str], query: _Query) -> frozenset[str]:
+    """What a question asks for after "what" or "which" ("at what km"), and what it asks of
+    someone it names ("Novak's coach" -> coach): a fact without it is not about what is asked."""
     found = set()
-    raw = words(text)
     for i, w in enumerate(raw[:-1]):
         if w in {"what", "which"}:  # "at what km ...", "which twins ..."
             focus = tokens(raw[i + 1])
@@ -380,6 +378,10 @@ class _Entry:
 
 
 _WINNING = frozenset({"win", "champion"})
+_FIRST = frozenset({"1th"})
+_SECOND = frozenset({"2th"})
+_AGAINST = frozenset({"against"})
+_BEAT = frozenset({"beat"})
 
 
 def _role_ranks(entry: _Entry) -> frozenset[str]:
@@ -390,12 +392,6 @@ def _role_ranks(entry: _Entry) -> frozenset[str]:
     if any(_WINNING.intersection(toks) for toks in questions):
         return ranks | _FIRST
     return ranks
-
-
-_FIRST = frozenset({"1th"})
-_AGAINST = frozenset({"against"})
-_BEAT = frozenset({"beat"})
-_SECOND = frozenset({"2th"})
 
 
 def _ask_for_beaten(query: _Query) -> None:
@@ -1180,8 +1176,9 @@ class FactIndex:
         text = self._correct_words(view, text)
         joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
         toks = tuple(self._correct(view, t) for t in joined)
+        raw = words(text)
         content = list(dict.fromkeys(content_tokens(toks)))
-        if content and _asks_money(text) and not any(t in _MEASURES for t in content):
+        if content and _asks_money(raw) and not any(t in _MEASURES for t in content):
             content.append("prize")  # "how much did Okello get?" asks for his prize money
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
@@ -1194,18 +1191,17 @@ class FactIndex:
             unknown=sum(
                 1 for t in content if not (view.known(t) or view.quoted(t) or t in CONCEPTS)
             ),
-            yes_no=_yes_no(toks, text),
+            yes_no=_yes_no(toks, raw),
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
+        possessed = _possessed(text, raw, query)
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
-        possessed = _possessed(text, query)
         foreign_place = any(
-            b in _PLACE_WORDS and self._unknown_name(view, a)
-            for a, b in itertools.pairwise(words(text))
+            b in _PLACE_WORDS and self._unknown_name(view, a) for a, b in itertools.pairwise(raw)
         )
         query.specific = frozenset(
             t
