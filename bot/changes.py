@@ -154,10 +154,15 @@ class ChangeFeed:
         since: int = 0,
         poll_interval: float = POLL_INTERVAL,
         listen: bool | None = None,
+        writes: asyncio.Lock | None = None,
     ) -> None:
         """`since`: the newest audit id already in the index (`App.audit_mark`). `listen`:
-        LISTEN/NOTIFY (default: on PostgreSQL with asyncpg), else poll."""
+        LISTEN/NOTIFY (default: on PostgreSQL with asyncpg), else poll. `writes`: the lock this
+        process changes the index under (`FactService.writes`); the feed holds it from reading
+        the facts' state to applying it, so that a change committed here meanwhile is applied
+        after the state read before it, never undone by it."""
         self.engine = engine
+        self.writes = writes if writes is not None else asyncio.Lock()
         self.sessions = sessions
         self.index = index
         self.shards = shards
@@ -231,16 +236,15 @@ class ChangeFeed:
                             .limit(BATCH)
                         )
                     ).all()
-                    new = [r for r in rows if r.id not in self._seen]
-                    keys: dict[Key, None] = {}
-                    for r in new:
-                        if self.shards.holds(r.guild_id):
-                            keys[(r.guild_id, r.slug)] = None
-                        else:
-                            self.elsewhere += 1
-                    state = await self._read_state(session, list(keys)) if keys else None
-                if state is not None:
-                    changed += await self._apply(list(keys), *state)
+                new = [r for r in rows if r.id not in self._seen]
+                keys: dict[Key, None] = {}
+                for r in new:
+                    if self.shards.holds(r.guild_id):
+                        keys[(r.guild_id, r.slug)] = None
+                    else:
+                        self.elsewhere += 1
+                if keys:
+                    changed += await self._read_and_apply(list(keys))
                 self._seen.update(r.id for r in new)
                 self._advance([r.id for r in rows])
                 if len(rows) < BATCH:
@@ -353,12 +357,18 @@ class ChangeFeed:
             self._rechecks.add(task)
             task.add_done_callback(self._rechecks.discard)
 
+    async def _read_and_apply(self, keys: Sequence[Key]) -> int:
+        """Read these facts' state in a transaction of its own and apply it, under `writes`:
+        a change this process commits after the read is applied after this one."""
+        async with self.writes:
+            async with self.sessions() as session:
+                state = await self._read_state(session, keys)
+            return await self._apply(keys, *state)
+
     async def _recheck(self, keys: Sequence[Key]) -> None:
         try:
             async with self._lock:
-                async with self.sessions() as session:
-                    state = await self._read_state(session, keys)
-                await self._apply(keys, *state)
+                await self._read_and_apply(keys)
         except asyncio.CancelledError:
             raise
         except Exception:

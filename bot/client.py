@@ -105,7 +105,12 @@ class TriviaBot(commands.Bot):
         self._sync_on_start = sync_on_start
         # Fact changes made by other processes (other shards, the command line) reach this one.
         self.feed = ChangeFeed(
-            app.engine, app.sessions, app.index, shards=app.shards, since=app.audit_mark
+            app.engine,
+            app.sessions,
+            app.index,
+            shards=app.shards,
+            since=app.audit_mark,
+            writes=self.facts.writes,
         )
         self.announcer = Announcer(app.engine)
         self.facts.on_change.append(self.announcer)

@@ -124,8 +124,9 @@ class FactService:
         self.on_change: list[ChangeListener] = []
         """Called after every committed change, once the index has it (e.g. to notify other
         processes). A listener that fails is logged; the change stays made."""
-        self._applying = asyncio.Lock()
-        """Changes reach the index one after the other, in the order they were committed."""
+        self.writes = asyncio.Lock()
+        """Changes reach the index one after the other, in the order they were committed (the
+        change feed takes it too, to apply other processes' changes)."""
         self._reading: dict[int, asyncio.Future[None]] = {}  # servers being read, by id
 
     # --- reading a server's facts without holding up other servers ---------------------------
@@ -178,7 +179,7 @@ class FactService:
         if not change:
             return
         if apply:
-            async with self._applying:
+            async with self.writes:
                 await change.apply_in_chunks(self.index)
         for listener in self.on_change:
             try:

@@ -10,6 +10,7 @@ import dataclasses
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -52,7 +53,14 @@ async def _open(url: str, shards: ShardPlan | None = None) -> Process:
     app = await App.open(settings, shards=shards)
     service = FactService(app.sessions, app.index)
     service.on_change.append(Announcer(app.engine))
-    feed = ChangeFeed(app.engine, app.sessions, app.index, shards=app.shards, since=app.audit_mark)
+    feed = ChangeFeed(
+        app.engine,
+        app.sessions,
+        app.index,
+        shards=app.shards,
+        since=app.audit_mark,
+        writes=service.writes,
+    )
     service.on_change.append(feed.recheck)  # as the bot wires it
     feed.start()
     if feed.listen:
@@ -342,3 +350,43 @@ async def test_a_change_overtaken_before_its_own_index_update_ends_with_the_newe
         await a.facts.after_commit(change_x)  # A's own (late) update of its index
         await within(1.0, lambda: a.app.index.get(fish.id, ON_SHARD_0) == y, "back to Y")
         assert visible(a, ON_SHARD_0) == await fresh_view(url, ON_SHARD_0)
+
+
+async def test_a_change_committed_here_while_the_feed_reads_is_never_undone(url: str) -> None:
+    """The feed reads a fact's state (removed); then this process restores the fact and tells
+    the moderator so; then the feed applies what it had read. The fact must stay restored in
+    this process's index at every step after the moderator was told, not only in the end."""
+    async with processes((url, None)) as (a,):
+        fish = await a.facts.add(a.facts.draft(ON_SHARD_0, FISH), actor_id=MOD)
+        read_state = a.feed._read_state
+        apply = a.feed._apply
+        restore: list[asyncio.Task[Fact]] = []
+        lost_after_told: list[bool] = []
+
+        async def read_state_then_restore(session: Any, keys: Any) -> Any:
+            state = await read_state(session, keys)
+            if (
+                (ON_SHARD_0, fish.id) in keys
+                and (ON_SHARD_0, fish.id) not in state[0]
+                and not restore
+            ):
+                restore.append(
+                    asyncio.create_task(a.facts.restore(ON_SHARD_0, fish.id, actor_id=MOD))
+                )
+                await asyncio.sleep(0.3)  # the restore commits meanwhile
+            return state
+
+        async def apply_and_check(keys: Any, facts: Any, hidden: Any) -> Any:
+            changed = await apply(keys, facts, hidden)
+            if restore and restore[0].done():
+                lost_after_told.append(a.app.index.get(fish.id, ON_SHARD_0) is None)
+            return changed
+
+        a.feed._read_state = read_state_then_restore  # type: ignore[method-assign]
+        a.feed._apply = apply_and_check  # type: ignore[method-assign]
+        await a.facts.remove(ON_SHARD_0, fish.id, actor_id=MOD)
+        await within(3.0, lambda: bool(restore) and restore[0].done(), "restored")
+        await restore[0]
+        await a.feed.catch_up()
+        assert a.app.index.get(fish.id, ON_SHARD_0) == fish
+        assert not any(lost_after_told)
