@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
-from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts
+from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts, dump_servers
 from bot.core.intro import load_intro
 from bot.core.replies import render_text
 from bot.core.vocab import VocabError
@@ -78,7 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     exp = fsub.add_parser("export", help="write facts in the format of facts/ (stdout if no FILE)")
     exp.add_argument("file", type=Path, nargs="?")
     exp.add_argument("--format", choices=["yaml", "json"], help="default: from FILE's suffix")
-    exp.add_argument("--guild", type=int, default=GLOBAL_SCOPE)
+    which = exp.add_mutually_exclusive_group()
+    which.add_argument("--guild", type=int, default=GLOBAL_SCOPE)
+    which.add_argument(
+        "--all",
+        action="store_true",
+        help="every server's own facts and removed bundled facts, by server (a backup that "
+        "`facts import FILE` restores, e.g. into a PostgreSQL database)",
+    )
     chk = fsub.add_parser(
         "check",
         help="report colliding facts, phrasings that reach the wrong fact and unreached facts",
@@ -166,10 +173,28 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
         service.on_change.append(announcer)
         report = await service.import_file(args.file, scope=args.guild, apply=False)
         await announcer.flush()
-        print(
+        line = (
             f"{args.file.name}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged"
         )
+        if report.servers:
+            line += f", in {report.servers} servers; {report.hidden} bundled facts removed"
+        print(line)
+        return 0
+    if args.facts_command == "export" and args.all:
+        async with app.sessions() as session:
+            every, hidden = await store.load_all(session)
+        fmt_all: Literal["yaml", "json"] = args.format or (
+            "json" if args.file and args.file.suffix == ".json" else "yaml"
+        )
+        text = dump_servers(every, hidden, fmt=fmt_all)
+        own = sum(1 for f in every if f.scope != GLOBAL_SCOPE)
+        servers = len({f.scope for f in every if f.scope != GLOBAL_SCOPE} | {g for g, _ in hidden})
+        if args.file:
+            args.file.write_text(text, encoding="utf-8")
+            print(f"{own} facts of {servers} servers written to {args.file}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
         return 0
     async with app.sessions() as session:
         facts = await store.list_facts(session, scope=args.guild, tag=getattr(args, "tag", None))

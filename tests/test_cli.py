@@ -120,6 +120,65 @@ def test_ask_guild_answers_from_that_servers_facts_only(
     assert "seven" in json.loads(capsys.readouterr().out)["answer"].lower()
 
 
+def test_export_all_moves_every_servers_facts_into_a_new_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`facts export --all` then `facts import` into another database (SQLite to PostgreSQL,
+    say): each server answers as before, a bundled fact removed in one server is removed there
+    only, and nothing of a broken backup is imported."""
+    club = tmp_path / "club.yaml"
+    club.write_text(
+        "facts:\n  - id: club-keeper\n    question: Who keeps goal for Harbour Rovers?\n"
+        "    answer: Mia Torvalds keeps goal for Harbour Rovers.\n    kind: person\n"
+        "    accept: [Mia Torvalds]\n"
+    )
+    hidden = tmp_path / "hidden.yaml"  # a server fact with a bundled id replaces it there
+    assert main(["facts", "import", str(club), "--guild", "77"]) == 0
+    assert main(["facts", "import", str(club), "--guild", "78"]) == 0
+    bundled = "how many golds has jason kenny got?"
+    assert main(["ask", "--json", "--guild", "78", bundled]) == 0
+    bundled_id = json.loads(capsys.readouterr().out.splitlines()[-1])["fact_id"]
+    hidden.write_text(
+        f"facts:\n  - id: {bundled_id}\n    question: Who sweeps the clubhouse floor?\n"
+        "    answer: The groundsman sweeps it.\n"
+    )
+    assert main(["facts", "import", str(hidden), "--guild", "78"]) == 0
+    backup = tmp_path / "backup.json"
+    assert main(["facts", "export", "--all", str(backup)]) == 0
+    assert "3 facts of 2 servers" in capsys.readouterr().err
+
+    def replies() -> list[str | None]:
+        out = []
+        for guild in ("77", "78", "79"):
+            for q in ("who keeps goal for harbour rovers?", bundled, "who sweeps the clubhouse?"):
+                assert main(["ask", "--json", "--guild", guild, q]) == 0
+                out.append(json.loads(capsys.readouterr().out)["answer"])
+        return out
+
+    before = replies()
+    assert before[0] and before[1] and before[5] and not before[6]  # 79 has no club facts
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'moved.db'}")
+    broken = tmp_path / "broken.json"
+    doc = json.loads(backup.read_text())
+    doc["servers"]["78"]["facts"].append({"id": "no-answer", "question": "Who won the cup?"})
+    broken.write_text(json.dumps(doc))
+    assert main(["facts", "import", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "fact 'server 78: no-answer': field 'answer': is required" in err
+    assert main(["facts", "list", "--guild", "78"]) == 0
+    assert "0 facts" in capsys.readouterr().out  # nothing of it was imported
+    doc = json.loads(backup.read_text())
+    doc["servers"]["77"]["hidden"] = [bundled_id]  # a moderator of 77 had removed it
+    backup.write_text(json.dumps(doc))
+    assert main(["facts", "import", str(backup)]) == 0
+    assert "in 2 servers; 1 bundled facts removed" in capsys.readouterr().out
+    after = replies()
+    assert after[1] != before[1] and after[7] == before[7]  # removed in 77 only
+    assert after[:1] + after[2:] == before[:1] + before[2:]
+    assert main(["facts", "import", str(backup), "--guild", "77"]) == 2
+    assert "import it without a server" in capsys.readouterr().err
+
+
 GOOD_FACT = (
     "  - id: good-one\n    question: Who keeps goal for Harbour Rovers?\n"
     "    answer: Mia Torvalds keeps goal for Harbour Rovers.\n"

@@ -36,7 +36,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+)
 
 from bot.core.cleaning import clean_text
 
@@ -242,13 +249,45 @@ class SourceSpec(BaseModel):
     date: dt.date
 
 
+class ServerFactsSpec(BaseModel):
+    """One server's part of a file of several servers' facts (`facts export --all`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: SourceSpec | None = None
+    facts: list[FactSpec] = Field(default_factory=list)
+    hidden: list[str] = Field(default_factory=list)
+    """Ids of bundled facts removed in this server."""
+
+    @field_validator("hidden", mode="after")
+    @classmethod
+    def _hidden(cls, v: list[str]) -> list[str]:
+        for slug in v:
+            if not re.fullmatch(FACT_ID_PATTERN, slug):
+                raise ValueError(f"a hidden fact's id must be 3-64 lowercase letters: {slug!r}")
+        return list(dict.fromkeys(v))
+
+
 class FactFileSpec(BaseModel):
     """The schema of a whole fact file."""
 
     model_config = ConfigDict(extra="forbid")
 
     source: SourceSpec | None = None
-    facts: list[FactSpec]
+    facts: list[FactSpec] = Field(default_factory=list)
+    servers: dict[PositiveInt, ServerFactsSpec] | None = None
+    """Several servers' facts, by server id: a backup of the whole database."""
+
+
+@dataclass(frozen=True, slots=True)
+class FactDocument:
+    """A parsed fact file: its facts (each with its scope) and, for a file of several servers,
+    the bundled facts removed in each server."""
+
+    facts: list[Fact]
+    hidden: dict[int, list[str]]
+    servers: tuple[int, ...] = ()
+    """The servers whose facts the file holds (empty: a file of one scope)."""
 
 
 def _first_error(err: ValidationError, raw: Any) -> tuple[str | None, str | None, str]:
@@ -257,12 +296,22 @@ def _first_error(err: ValidationError, raw: Any) -> tuple[str | None, str | None
     loc = list(e["loc"])
     fact_id: str | None = None
     field_name: str | None = None
+    where = ""
+    if len(loc) >= 4 and loc[0] == "servers" and loc[2] == "facts":  # "servers.<id>.facts.3"
+        where = f"server {loc[1]}: "
+        try:  # a YAML file's keys may be numbers, a JSON file's are strings
+            servers = raw["servers"]
+            raw = servers.get(loc[1]) or servers.get(str(loc[1])) or {}
+        except (KeyError, TypeError, AttributeError):
+            raw = {}
+        loc = loc[2:]
     if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
         index = loc[1]
         try:
             fact_id = str(raw["facts"][index].get("id") or f"#{index + 1}")
         except (KeyError, IndexError, TypeError, AttributeError):
             fact_id = f"#{index + 1}"
+        fact_id = where + fact_id
         field_name = ".".join(str(p) for p in loc[2:3]) or None
     elif loc:
         field_name = ".".join(str(p) for p in loc)
@@ -298,8 +347,25 @@ def _load_document(text: str) -> Any:
 def parse_fact_text(text: str, *, name: str = "<input>", scope: int = GLOBAL_SCOPE) -> list[Fact]:
     """Parse and validate a fact file's text (YAML, of which JSON is a subset).
 
-    Raises FactImportError naming the file, fact and field of the first problem found.
+    Raises FactImportError naming the file, fact and field of the first problem found; a file
+    of several servers' facts is refused here (`parse_fact_document` reads it).
     """
+    doc = parse_fact_document(text, name=name, scope=scope)
+    if doc.servers:
+        raise FactImportError(
+            "holds several servers' facts; the bot's owner imports such a file with "
+            "`python -m bot facts import FILE`",
+            file=name,
+            field="servers",
+        )
+    return doc.facts
+
+
+def parse_fact_document(
+    text: str, *, name: str = "<input>", scope: int = GLOBAL_SCOPE
+) -> FactDocument:
+    """`parse_fact_text`, for a file that may also hold several servers' facts (`servers`):
+    each of those facts has its server as scope."""
     try:
         raw = _load_document(text)
     except yaml.YAMLError as exc:
@@ -310,23 +376,41 @@ def parse_fact_text(text: str, *, name: str = "<input>", scope: int = GLOBAL_SCO
         raw = {"facts": raw}
     if not isinstance(raw, dict):
         raise FactImportError("expected a mapping with a 'facts' list", file=name)
+    if "facts" not in raw and "servers" not in raw:
+        raise FactImportError("is required", file=name, field="facts")
     try:
         spec = FactFileSpec.model_validate(raw)
     except ValidationError as err:
         fact_id, field_name, msg = _first_error(err, raw)
         raise FactImportError(msg, file=name, fact_id=fact_id, field=field_name) from None
-    source = Source(spec.source.title, spec.source.date) if spec.source else None
-    seen: set[str] = set()
+    parts: list[tuple[int, SourceSpec | None, list[FactSpec], str]] = [
+        (scope, spec.source, spec.facts, "")
+    ]
+    hidden: dict[int, list[str]] = {}
+    if spec.servers:
+        if scope != GLOBAL_SCOPE:
+            raise FactImportError(
+                "holds several servers' facts; import it without a server",
+                file=name,
+                field="servers",
+            )
+        for guild_id, part in spec.servers.items():
+            parts.append((guild_id, part.source, part.facts, f"server {guild_id}: "))
+            if part.hidden:
+                hidden[guild_id] = part.hidden
     facts: list[Fact] = []
-    for f in spec.facts:
-        if f.id in seen:
-            raise FactImportError("duplicate id", file=name, fact_id=f.id, field="id")
-        seen.add(f.id)
-        contradiction = _sex_contradiction(f)
-        if contradiction:
-            raise FactImportError(contradiction, file=name, fact_id=f.id, field="sex")
-        facts.append(f.to_fact(source=source, scope=scope))
-    return facts
+    for part_scope, source_spec, specs, where in parts:
+        source = Source(source_spec.title, source_spec.date) if source_spec else None
+        seen: set[str] = set()
+        for f in specs:
+            if f.id in seen:
+                raise FactImportError("duplicate id", file=name, fact_id=where + f.id, field="id")
+            seen.add(f.id)
+            contradiction = _sex_contradiction(f)
+            if contradiction:
+                raise FactImportError(contradiction, file=name, fact_id=where + f.id, field="sex")
+            facts.append(f.to_fact(source=source, scope=part_scope))
+    return FactDocument(facts, hidden, tuple(spec.servers or ()))
 
 
 def _sex_contradiction(spec: FactSpec) -> str | None:
@@ -350,13 +434,21 @@ def _sex_contradiction(spec: FactSpec) -> str | None:
 
 def load_fact_file(path: Path, *, scope: int = GLOBAL_SCOPE) -> list[Fact]:
     """Read and validate one fact file."""
+    return parse_fact_text(_read_text(path), name=path.name, scope=scope)
+
+
+def load_fact_document(path: Path, *, scope: int = GLOBAL_SCOPE) -> FactDocument:
+    """Read and validate one fact file that may hold several servers' facts."""
+    return parse_fact_document(_read_text(path), name=path.name, scope=scope)
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FactImportError(
             f"cannot read file ({exc.__class__.__name__})", file=path.name
         ) from None
-    return parse_fact_text(text, name=path.name, scope=scope)
 
 
 def fact_files(directory: Path) -> list[Path]:
@@ -415,6 +507,39 @@ def dump_facts(
     if source is not None:
         doc["source"] = {"title": source.title, "date": source.date.isoformat()}
     doc["facts"] = [fact_to_dict(f) for f in facts]
+    return _dump(doc, fmt)
+
+
+def dump_servers(
+    facts: Iterable[Fact],
+    hidden: Iterable[tuple[int, str]],
+    *,
+    fmt: Literal["yaml", "json"] = "yaml",
+) -> str:
+    """Serialise every server's own facts and the bundled facts each removed, by server (the
+    file `facts import` reads back into the same servers). Bundled facts are left out."""
+    by_server: dict[int, list[Fact]] = {}
+    for fact in facts:
+        if fact.scope != GLOBAL_SCOPE:
+            by_server.setdefault(fact.scope, []).append(fact)
+    removed: dict[int, list[str]] = {}
+    for guild_id, slug in hidden:
+        removed.setdefault(guild_id, []).append(slug)
+    servers: dict[str, Any] = {}
+    for guild_id in sorted(by_server.keys() | removed.keys()):
+        own = sorted(by_server.get(guild_id, []), key=lambda f: f.id)
+        part: dict[str, Any] = {}
+        first = own[0].source if own else None
+        if first is not None and all(f.source == first for f in own):
+            part["source"] = {"title": first.title, "date": first.date.isoformat()}
+        part["facts"] = [fact_to_dict(f) for f in own]
+        if guild_id in removed:
+            part["hidden"] = sorted(removed[guild_id])
+        servers[str(guild_id)] = part
+    return _dump({"servers": servers}, fmt)
+
+
+def _dump(doc: dict[str, Any], fmt: Literal["yaml", "json"]) -> str:
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)

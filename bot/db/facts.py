@@ -41,7 +41,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core import facts as fact_format
-from bot.core.facts import GLOBAL_SCOPE, Fact, Source, fact_files, fact_to_dict
+from bot.core.facts import (
+    GLOBAL_SCOPE,
+    Fact,
+    FactDocument,
+    Source,
+    fact_files,
+    fact_to_dict,
+)
 from bot.core.moderation import (
     MAX_PENDING_SUGGESTIONS,
     AuditEntry,
@@ -88,6 +95,10 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    servers: int = 0
+    """A file of several servers' facts: how many servers it imported into."""
+    hidden: int = 0
+    """... and how many bundled facts it removed in them that were not removed already."""
 
 
 def content_hash(fact: Fact) -> str:
@@ -816,6 +827,42 @@ async def import_server_facts(
     report = await import_facts(session, facts, scope=guild_id, actor_id=actor_id)
     hidden = await _shadow_many(session, guild_id, [fact.id for fact in facts], actor_id)
     return report, FactChange(added=tuple(facts), hidden=hidden)
+
+
+async def import_servers(
+    session: AsyncSession, doc: FactDocument, *, actor_id: int | None
+) -> tuple[ImportReport, FactChange]:
+    """Import a file of several servers' facts (a backup): each server's facts into that
+    server, and the bundled facts it lists as removed there removed again (an id no bundled
+    fact has any more is skipped). All or nothing with the caller's transaction."""
+    by_scope: dict[int, list[Fact]] = {}
+    for fact in doc.facts:
+        by_scope.setdefault(fact.scope, []).append(fact)
+    added = updated = unchanged = hidden = 0
+    change = FactChange()
+    for scope in sorted(by_scope.keys() | doc.hidden.keys()):
+        facts = by_scope.get(scope, [])
+        if scope == GLOBAL_SCOPE:
+            report = await import_facts(session, facts, scope=scope, actor_id=actor_id)
+            part = FactChange(added=tuple(facts))
+        else:
+            report, part = await import_server_facts(
+                session, facts, guild_id=scope, actor_id=actor_id
+            )
+        own = {fact.id for fact in facts}  # a server's own fact hides its bundled namesake
+        for slug in doc.hidden.get(scope, ()):
+            if slug in own:
+                continue
+            try:
+                part += await remove_fact(session, scope, slug, actor_id=actor_id)
+            except (FactRemoved, UnknownFact):
+                continue  # removed already, or no such bundled fact any more
+            hidden += 1
+        added, updated = added + report.added, updated + report.updated
+        unchanged += report.unchanged
+        change += part
+    servers = len((by_scope.keys() | doc.hidden.keys()) - {GLOBAL_SCOPE})
+    return ImportReport(added, updated, unchanged, servers=servers, hidden=hidden), change
 
 
 async def _shadow_many(

@@ -24,7 +24,7 @@ from bot.core.facts import (
     AnswerKind,
     Fact,
     FactImportError,
-    load_fact_file,
+    load_fact_document,
     parse_fact_text,
 )
 from bot.core.matcher import Candidate, FactIndex, Outcome
@@ -331,8 +331,14 @@ class FactService:
     ) -> ImportReport:
         """Validate a fact file on disk and import it whole (the command line); FactImportError
         names the fact and field that is wrong. `apply=False`: the index is not updated."""
-        facts = await in_background(load_fact_file, path, scope=scope)
-        return await self.import_facts(facts, scope=scope, apply=apply)
+        doc = await in_background(load_fact_document, path, scope=scope)
+        if not doc.servers:
+            return await self.import_facts(doc.facts, scope=scope, apply=apply)
+
+        async def work(session: AsyncSession) -> tuple[ImportReport, FactChange]:
+            return await store.import_servers(session, doc, actor_id=None)
+
+        return await self._commit(work, apply=apply)
 
     async def import_facts(
         self,
