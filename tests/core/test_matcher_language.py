@@ -223,3 +223,29 @@ def test_who_did_the_winner_beat_is_the_runner_up(index: FactIndex) -> None:
 
 def test_a_number_set_off_after_a_name_is_the_persons_age(index: FactIndex) -> None:
     assert _answer(index, "how old is peter lund?") == "regatta-veterans-winner"
+
+
+def test_did_x_win_is_not_answered_by_how_much_they_won_by() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "ski-womens-winner",
+            "Who won the women's sprint at the Nordvik Cup?",
+            "Lene Aas of Norway won the women's sprint at the Nordvik Cup.",
+            phrasings=("Who is the Nordvik Cup women's sprint champion?",),
+            accept=("Lene Aas", "Aas"),
+            kind="person",
+        ),
+        _fact(
+            "ski-womens-margin",
+            "By how much did Aas win the women's sprint?",
+            "Aas beat Kaisa Lind by 0.8 seconds.",
+            phrasings=("What was the winning margin in the women's sprint?",),
+            accept=("0.8 seconds",),
+            kind="time",
+        ),
+    ):
+        index.add(fact)
+    # The margin's question shares every word, but "did she win?" asks who won.
+    assert _answer(index, "did aas win the womens sprint??") == "ski-womens-winner"
+    assert _answer(index, "by how much did aas win the women's sprint?") == "ski-womens-margin"

@@ -382,6 +382,8 @@ _FIRST = frozenset({"1th"})
 _SECOND = frozenset({"2th"})
 _AGAINST = frozenset({"against"})
 _BEAT = frozenset({"beat"})
+_IMPLIED_MEASURES = frozenset({"year", "racetime"})
+"""Measures a fact has for naming a year or a time anywhere, not for asking about one."""
 
 
 def _role_ranks(entry: _Entry) -> frozenset[str]:
@@ -1502,8 +1504,20 @@ class FactIndex:
                 )
             elif entry.fact.kind not in wanted:
                 # "What time did Okello run?" is answered by "Okello was second, in 2:05:58."
+                # But a fact that only ever asks for a measure the question does not ("by how
+                # much did Kiprotich win?") does not answer "did Kiprotich win?", whoever its
+                # answer names.
+                measures = entry.anchors.get("measure", NO_KEYS) - _IMPLIED_MEASURES
+                about_measure = (
+                    query.yes_no == "did"
+                    and qtype is QType.PERSON
+                    and qtype not in entry.asks
+                    and bool(measures - q_anchors.get("measure", NO_KEYS))
+                )
                 penalty += (
-                    KIND_IN_ANSWER_PENALTY if wanted & entry.answer_kinds else KIND_MISMATCH_PENALTY
+                    KIND_IN_ANSWER_PENALTY
+                    if wanted & entry.answer_kinds and not about_measure
+                    else KIND_MISMATCH_PENALTY
                 )
         return penalty
 
