@@ -249,3 +249,85 @@ def test_did_x_win_is_not_answered_by_how_much_they_won_by() -> None:
     # The margin's question shares every word, but "did she win?" asks who won.
     assert _answer(index, "did aas win the womens sprint??") == "ski-womens-winner"
     assert _answer(index, "by how much did aas win the women's sprint?") == "ski-womens-margin"
+
+
+def test_a_question_naming_no_event_is_about_the_main_one() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "shuttle-mens-singles-champion",
+            "Who won the men's singles at the Fenwick Masters?",
+            "Arjun Rao of India won the men's singles title at the Fenwick Masters.",
+            phrasings=("Who is the Fenwick Masters men's singles champion?",),
+            accept=("Arjun Rao", "Rao"),
+            kind="person",
+            tags=("mens-singles", "champions"),
+        ),
+        _fact(
+            "shuttle-mens-singles-runner-up",
+            "Who lost the men's singles final?",
+            "Lars Holt was the men's singles runner-up.",
+            accept=("Lars Holt", "Holt"),
+            kind="person",
+            tags=("mens-singles", "runners-up"),
+        ),
+        _fact(
+            "shuttle-mens-singles-score",
+            "What was the score in the men's singles final?",
+            "The men's singles final finished 21-18, 21-15 to Rao.",
+            accept=("21-18, 21-15",),
+            kind="text",
+            tags=("mens-singles", "scores"),
+        ),
+        _fact(
+            "shuttle-mens-singles-length",
+            "How long did the men's singles final last?",
+            "The men's singles final lasted 52 minutes.",
+            accept=("52 minutes",),
+            kind="time",
+            tags=("mens-singles",),
+        ),
+        _fact(
+            "shuttle-womens-singles-champion",
+            "Who won the women's singles at the Fenwick Masters?",
+            "Mei Chen won the women's singles title at the Fenwick Masters.",
+            accept=("Mei Chen", "Chen"),
+            kind="person",
+            tags=("womens-singles", "champions"),
+        ),
+        _fact(
+            "shuttle-womens-singles-score",
+            "What was the score in the women's singles final?",
+            "The women's singles final finished 21-12, 19-21, 21-17 to Chen.",
+            accept=("21-12, 19-21, 21-17",),
+            kind="text",
+            tags=("womens-singles", "scores"),
+        ),
+        _fact(
+            "shuttle-womens-doubles-champions",
+            "Who won the women's doubles at the Fenwick Masters?",
+            "Ana Lopes and Rita Sousa won the women's doubles title.",
+            accept=("Ana Lopes", "Rita Sousa"),
+            kind="person",
+            tags=("womens-doubles", "champions"),
+        ),
+        _fact(
+            "shuttle-mens-doubles-champions",
+            "Who won the men's doubles at the Fenwick Masters?",
+            "Kenji Mori and Taro Sato won the men's doubles title.",
+            accept=("Kenji Mori", "Taro Sato"),
+            kind="person",
+            tags=("mens-doubles", "champions"),
+        ),
+    ):
+        index.add(fact)
+    # The singles is what most facts are about: "the men's title" is its title.
+    assert _answer(index, "who won the men's title at the fenwick masters?") == (
+        "shuttle-mens-singles-champion"
+    )
+    assert _answer(index, "fenwick masters womens winner??") == "shuttle-womens-singles-champion"
+    result = index.match("who won the men's final", guild_id=GUILD)
+    assert result.best is not None
+    assert result.best.fact.id == "shuttle-mens-singles-champion"
+    assert _answer(index, "who won the men's doubles") == "shuttle-mens-doubles-champions"
+    assert _answer(index, "did mori win the men's final?") != "shuttle-mens-singles-champion"

@@ -130,6 +130,12 @@ UNMATCHED_WORD_PENALTY = 15.0
 fact does not."""
 POSSESSED_PENALTY = 15.0
 """The question asks for something of a person ("Novak's coach") that the fact never names."""
+MINOR_EVENT_PENALTY = 10.0
+"""A fact about a side event (the doubles, the wheelchair race) for a question that names no
+event and none of the fact's people: such a question is about the main event."""
+MINOR_EVENT_SHARE = 3
+"""An event is a side event when another event of its scope has twice its facts, or when the
+facts naming no event are more than this many times its own."""
 FOREIGN_PLACE_PENALTY = 30.0
 """The question names a place or competition no fact in scope knows ("the Lakeside Open")."""
 SPECIFIC_SHARE = 0.1
@@ -315,6 +321,8 @@ class _Query:
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
     beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
+    minor_events: dict[int, frozenset[str]] = field(default_factory=dict)
+    """scope -> its side events, for a question naming no event (see MINOR_EVENT_PENALTY)."""
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
     """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
     for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
@@ -474,10 +482,36 @@ class _Scope:
     quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
     lexicon: Lexicon = field(default_factory=Lexicon)
     lex_version: int = 0  # bumped when the lexicon learns a term
+    minor_events: tuple[tuple[int, int, int], frozenset[str]] | None = None
+    """(lex_version, facts, last fact's seq) -> the scope's side events (see `side_events`)."""
 
     @property
     def live(self) -> int:
         return len(self.entries)
+
+    def side_events(self) -> frozenset[str]:
+        """The events of this scope that far fewer of its facts are about than another event
+        (the doubles beside the singles), or than the facts naming no event (the wheelchair race
+        beside the race): a question naming no event is not about them."""
+        if not self.entries:
+            return NO_KEYS
+        key = (self.lex_version, len(self.entries), next(reversed(self.entries.values())).seq)
+        if self.minor_events is not None and self.minor_events[0] == key:
+            return self.minor_events[1]
+        counts: dict[str, int] = {}
+        plain = 0
+        for entry in self.entries.values():
+            events = entry.anchors.get("event")
+            if not events:
+                plain += 1
+            for ev in events or ():
+                counts[ev] = counts.get(ev, 0) + 1
+        top = max(counts.values(), default=0)
+        minor = frozenset(
+            ev for ev, n in counts.items() if 2 * n <= top or n * MINOR_EVENT_SHARE < plain
+        )
+        self.minor_events = (key, minor)
+        return minor
 
 
 @dataclass(slots=True)
@@ -1197,6 +1231,11 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
+            # (a server's topic: the bundled article covers many events, none a side one)
+            own = self._scopes[query.scope].side_events()
+            if own:
+                query.minor_events = {query.scope: own}
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
         possessed = _possessed(text, raw, query)
@@ -1483,6 +1522,11 @@ class FactIndex:
             penalty += FOREIGN_TOPIC_PENALTY
         if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
             penalty += SUBJECT_MISSING_PENALTY
+        minor = query.minor_events.get(entry.fact.scope)
+        if minor and not q_people & entry.anchors.get("person", NO_KEYS):
+            events = entry.anchors.get("event", NO_KEYS)
+            if events and events <= minor:
+                penalty += MINOR_EVENT_PENALTY
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None and not (qtype in entry.asks and not entry.subjects & q_people):
             # (A fact whose own questions ask the same "who ...?" answers it, whatever kind
