@@ -331,3 +331,33 @@ def test_a_question_naming_no_event_is_about_the_main_one() -> None:
     assert result.best.fact.id == "shuttle-mens-singles-champion"
     assert _answer(index, "who won the men's doubles") == "shuttle-mens-doubles-champions"
     assert _answer(index, "did mori win the men's final?") != "shuttle-mens-singles-champion"
+
+
+def test_how_many_people_are_the_runners_or_the_spectators() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "tri-finishers",
+            "How many athletes finished the Coldwater Triathlon?",
+            "A record 1,842 athletes finished the Coldwater Triathlon.",
+            accept=("1,842",),
+            kind="number",
+        ),
+        _fact(
+            "tri-attendance",
+            "What was the attendance at the Coldwater Triathlon?",
+            "About 12,000 spectators watched the Coldwater Triathlon.",
+            accept=("12,000",),
+            kind="number",
+        ),
+        _fact(
+            "tri-first-held",
+            "When was the Coldwater Triathlon first held?",
+            "The Coldwater Triathlon was first held in 1991.",
+            accept=("1991",),
+            kind="time",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "how many people finished the triathlon?") == "tri-finishers"
+    assert _answer(index, "how many people went to the coldwater triathlon") == "tri-attendance"

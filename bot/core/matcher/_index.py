@@ -132,7 +132,7 @@ POSSESSED_PENALTY = 15.0
 """The question asks for something of a person ("Novak's coach") that the fact never names."""
 MINOR_EVENT_PENALTY = 10.0
 """A fact about a side event (the doubles, the wheelchair race) for a question that names no
-event and none of the fact's people: such a question is about the main event."""
+event and nobody: such a question is about the main event."""
 MINOR_EVENT_SHARE = 3
 """An event is a side event when another event of its scope has twice its facts, or when the
 facts naming no event are more than this many times its own."""
@@ -184,6 +184,7 @@ def _quoted_span(text: str) -> str:
 
 
 _MONEY_VERBS = language().money_verbs
+_GENERAL_WORDS = language().stand_ins
 _PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
@@ -326,6 +327,9 @@ class _Query:
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
     """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
     for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
+    general: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Its general words, with the concepts a fact may name them by ("how many people
+    finished?" of "28,614 runners finished")."""
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
@@ -335,6 +339,7 @@ class _Query:
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = self.lexicon.anchors_of(self.content)
+        self.general = tuple((t, _GENERAL_WORDS[t]) for t in self.content if t in _GENERAL_WORDS)
         if self.yes_no:
             self.stand_ins = tuple(
                 (t, _STAND_INS[kind])
@@ -1231,13 +1236,13 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        if query.qtype is QType.PERSON and "beat" in query.token_set:
+            _ask_for_beaten(query)
         if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
             # (a server's topic: the bundled article covers many events, none a side one)
             own = self._scopes[query.scope].side_events()
             if own:
                 query.minor_events = {query.scope: own}
-        if query.qtype is QType.PERSON and "beat" in query.token_set:
-            _ask_for_beaten(query)
         possessed = _possessed(text, raw, query)
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
@@ -1420,7 +1425,7 @@ class FactIndex:
             shared = query.token_set.intersection(toks)
             own = answered_weight + sum(map(w, shared - answered))
             shared_weight = sum(map(w, shared | explained.intersection(toks)))
-            for asked, stand_ins in query.stand_ins:
+            for asked, stand_ins in (*query.stand_ins, *query.general):
                 # "Is Solberg Swedish?" against "which country does Solberg row for?"
                 hit = stand_ins.intersection(toks) if asked not in shared else ()
                 if hit:
@@ -1469,6 +1474,9 @@ class FactIndex:
                 matched |= _AGAINST & query.token_set
             if query.beaten:  # "who did Ferrante beat?" of "who lost the final?"
                 matched |= _BEAT & query.token_set
+        for asked, concepts in query.general:
+            if asked not in matched and not concepts.isdisjoint(entry.vocab):
+                matched |= {asked}  # "how many people" of "28,614 runners"
         if query.yes_no:
             # "Is Kang Japanese?" is answered by the fact that gives Kang's nation: "no, Korean".
             for kind in ANSWERED_BY_NO:
@@ -1523,7 +1531,7 @@ class FactIndex:
         if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
             penalty += SUBJECT_MISSING_PENALTY
         minor = query.minor_events.get(entry.fact.scope)
-        if minor and not q_people & entry.anchors.get("person", NO_KEYS):
+        if minor and not q_people:  # (Mori's final is the one Mori played)
             events = entry.anchors.get("event", NO_KEYS)
             if events and events <= minor:
                 penalty += MINOR_EVENT_PENALTY
