@@ -361,3 +361,33 @@ def test_how_many_people_are_the_runners_or_the_spectators() -> None:
         index.add(fact)
     assert _answer(index, "how many people finished the triathlon?") == "tri-finishers"
     assert _answer(index, "how many people went to the coldwater triathlon") == "tri-attendance"
+
+
+def test_where_is_not_answered_by_how_many() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "brenna-finishers",
+            "How many riders finished the Tour of Brenna?",
+            "A record 212 riders finished the Tour of Brenna.",
+            accept=("212",),
+            kind="number",
+        ),
+        _fact(
+            "brenna-route",
+            "Where does the Tour of Brenna start and finish?",
+            "The Tour of Brenna starts and finishes in Castle Square.",
+            accept=("Castle Square",),
+            kind="text",
+        ),
+        _fact(
+            "brenna-weather",
+            "What was the weather like at the Tour of Brenna?",
+            "It was cold at the start and sunny by the finish.",
+            accept=("cold",),
+            kind="text",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "where does the tour finish") == "brenna-route"
+    assert _answer(index, "how many riders finished the tour?") == "brenna-finishers"

@@ -322,6 +322,7 @@ class _Query:
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
     beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
+    where: bool = False  # "where does the race finish?": a place, not a count or a person
     minor_events: dict[int, frozenset[str]] = field(default_factory=dict)
     """scope -> its side events, for a question naming no event (see MINOR_EVENT_PENALTY)."""
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -395,6 +396,10 @@ _FIRST = frozenset({"1th"})
 _SECOND = frozenset({"2th"})
 _AGAINST = frozenset({"against"})
 _BEAT = frozenset({"beat"})
+_NOT_WHERE = frozenset(
+    {QType.COUNT, QType.PERSON, QType.TIME, QType.DATE, QType.MEDAL, QType.REASON, QType.QUOTE}
+)
+"""What a fact's own questions may all ask for that no "where ...?" question asks."""
 _IMPLIED_MEASURES = frozenset({"year", "racetime"})
 """Measures a fact has for naming a year or a time anywhere, not for asking about one."""
 
@@ -1236,6 +1241,7 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        query.where = query.qtype is QType.ANY and "where" in raw
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
         if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
@@ -1535,6 +1541,8 @@ class FactIndex:
             events = entry.anchors.get("event", NO_KEYS)
             if events and events <= minor:
                 penalty += MINOR_EVENT_PENALTY
+        if query.where and entry.asks and entry.asks <= _NOT_WHERE:
+            penalty += KIND_MISMATCH_PENALTY  # "where does it finish?" of "how many finished?"
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None and not (qtype in entry.asks and not entry.subjects & q_people):
             # (A fact whose own questions ask the same "who ...?" answers it, whatever kind
