@@ -351,6 +351,7 @@ class LanguageSpec(BaseModel):
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
     stand_ins: dict[str, list[str]] = Field(default_factory=dict)
+    context_words: list[str] = Field(default_factory=list)
     sequence_words: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
     numbers: NumberWordsSpec
@@ -403,7 +404,13 @@ class LanguageSpec(BaseModel):
         return v
 
     @field_validator(
-        "place_words", "team_words", "money_verbs", "sequence_words", "stopwords", mode="after"
+        "place_words",
+        "team_words",
+        "money_verbs",
+        "context_words",
+        "sequence_words",
+        "stopwords",
+        mode="after",
     )
     @classmethod
     def _lists(cls, v: list[str]) -> list[str]:
@@ -430,6 +437,8 @@ class Language:
     stand_ins: dict[str, frozenset[str]]
     """a general word of a question -> the concepts a fact may name it by ("how many people"
     are the runners or the spectators)"""
+    context_words: frozenset[str]
+    """words a question may add about the occasion ("after the match"), which no fact need say"""
     sequence_words: frozenset[str]
     """after an ordinal, these say which one in order ("the second set"), not a place"""
     stopwords: frozenset[str]
@@ -473,6 +482,7 @@ def parse_language(raw: Any, *, file: str) -> Language:
         team_words=frozenset(spec.team_words),
         money_verbs=frozenset(spec.money_verbs),
         stand_ins={w: frozenset(concepts) for w, concepts in spec.stand_ins.items()},
+        context_words=frozenset(spec.context_words),
         sequence_words=frozenset(spec.sequence_words),
         stopwords=frozenset(spec.stopwords),
         units=spec.numbers.units,

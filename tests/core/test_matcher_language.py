@@ -391,3 +391,40 @@ def test_where_is_not_answered_by_how_many() -> None:
         index.add(fact)
     assert _answer(index, "where does the tour finish") == "brenna-route"
     assert _answer(index, "how many riders finished the tour?") == "brenna-finishers"
+
+
+def test_the_reigning_champion_going_in_is_the_defending_champion() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "darts-defending-champion",
+            "Who was defending the men's title at the Ridgeway Classic?",
+            "Owen Pryce was the defending men's champion, and lost in the quarter-finals.",
+            accept=("Owen Pryce", "Pryce"),
+            kind="person",
+        ),
+        _fact(
+            "darts-champion",
+            "Who won the men's title at the Ridgeway Classic?",
+            "Sam Kerr won the men's title at the Ridgeway Classic.",
+            accept=("Sam Kerr", "Kerr"),
+            kind="person",
+        ),
+        _fact(
+            "darts-kerr-form",
+            "How was Kerr's form before the tournament?",
+            "Kerr had lost his previous three matches before the tournament.",
+            kind="text",
+        ),
+        _fact(
+            "darts-kerr-age",
+            "How old was Kerr before the final?",
+            "Kerr was 29 before the final.",
+            accept=("29",),
+            kind="number",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "who was the reigning men's champ coming into the tournament") == (
+        "darts-defending-champion"
+    )

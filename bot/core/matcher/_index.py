@@ -185,6 +185,7 @@ def _quoted_span(text: str) -> str:
 
 _MONEY_VERBS = language().money_verbs
 _GENERAL_WORDS = language().stand_ins
+_CONTEXT_WORDS = language().context_words
 _PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
@@ -1260,6 +1261,9 @@ class FactIndex:
             for t in content
             if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live)
             and (t not in view.lexicon.places or t in view.lexicon.teams)
+            and t not in _CONTEXT_WORDS
+            # "the champion going in" is the defending champion: no fact need say "before"
+            and not (t == "before" and "role" in query.anchors)
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
