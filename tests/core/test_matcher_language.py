@@ -428,3 +428,33 @@ def test_the_reigning_champion_going_in_is_the_defending_champion() -> None:
     assert _answer(index, "who was the reigning men's champ coming into the tournament") == (
         "darts-defending-champion"
     )
+
+
+def test_a_lead_in_before_a_colon_is_not_part_of_the_question(index: FactIndex) -> None:
+    assert _answer(index, "Quiz night, halfway round: which country does Solberg row for?") == (
+        "regatta-solberg-nation"
+    )
+    # A name before the colon is part of it.
+    assert _answer(index, "Solberg: which country does she row for?") == "regatta-solberg-nation"
+
+
+def test_a_tally_is_a_count() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "judo-medal-count",
+            "How many world medals has Rika Sato won?",
+            "Rika Sato has won 6 world medals.",
+            accept=("6", "six"),
+            kind="number",
+        ),
+        _fact(
+            "judo-sato-nation",
+            "Which country does Rika Sato fight for?",
+            "Sato fights for Japan.",
+            accept=("Japan",),
+            kind="nation",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "rika sato world medal tally") == "judo-medal-count"

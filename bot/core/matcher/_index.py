@@ -36,6 +36,7 @@ from ._terms import (
     KIND_FOR_QTYPE,
     NO_KEYS,
     ORDINAL_TOKEN,
+    QUESTION_WORDS,
     SCORE_TOKEN,
     TIME_TOKEN,
     YEAR_TOKEN,
@@ -269,6 +270,13 @@ def _possessed(text: str, raw: Sequence[str], query: _Query) -> frozenset[str]:
     return frozenset(found)
 
 
+PREAMBLE_WORDS = 4
+PREAMBLE_REST = 3
+_PREAMBLE = re.compile(
+    rf"^\s*((?:[^\W\d]+[\s,]+){{0,{PREAMBLE_WORDS - 1}}}[^\W\d]+)\s*:\s+(.+)$", re.S
+)
+"""A lead-in of at most PREAMBLE_WORDS words and a colon ("Quiz round one: ..."), before a
+question of at least PREAMBLE_REST words."""
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
@@ -1188,6 +1196,18 @@ class FactIndex:
         return " ".join(raw) if changed else text
 
     @staticmethod
+    def _drop_preamble(view: _View, text: str) -> str:
+        """ "Quiz round one: who won ...?" asks who won: a short lead-in before a colon that names
+        nothing the facts know (no person, event, year ...) is not part of the question."""
+        m = _PREAMBLE.match(text)
+        if m is None or len(words(m.group(2))) < PREAMBLE_REST:
+            return text
+        said = view.lexicon.apply(tokens(m.group(1)))
+        if QUESTION_WORDS.intersection(said) or view.lexicon.anchors_of(content_tokens(said)):
+            return text  # "who won: the men or the women?", "Kenny: how many golds?"
+        return m.group(2)
+
+    @staticmethod
     def _quote_bonus(quoted: str, fact: Fact) -> float:
         best = max(
             fuzz.partial_ratio(quoted, fold(text)) if len(text) >= len(quoted) else 0.0
@@ -1220,6 +1240,7 @@ class FactIndex:
             return MatchResult(question, Outcome.DECLINE)
         view = self._view(guild_id)
         live = view.live
+        text = self._drop_preamble(view, text)
         text = self._correct_words(view, text)
         joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
         toks = tuple(self._correct(view, t) for t in joined)
