@@ -458,3 +458,27 @@ def test_a_tally_is_a_count() -> None:
     ):
         index.add(fact)
     assert _answer(index, "rika sato world medal tally") == "judo-medal-count"
+
+
+def test_a_vague_question_a_fact_asks_in_the_same_words_is_answered() -> None:
+    index = FactIndex.build([])
+    index.add(
+        _fact(
+            "relay-which-meet",
+            "Which championships is this?",
+            "This is the 2026 Harbin Relay Championships.",
+            kind="text",
+        )
+    )
+    for i, team in enumerate(("Norway", "Kenya", "Jamaica", "Japan", "Brazil")):
+        index.add(
+            _fact(
+                f"relay-{i}",
+                f"How did {team} do at the championships?",
+                f"{team} finished {i + 2}th at the championships.",
+                kind="ordinal",
+            )
+        )
+    assert _answer(index, "which championships is this?") == "relay-which-meet"
+    # One word most facts share picks none of them out.
+    assert _answer(index, "finished?") is None

@@ -59,6 +59,8 @@ ANSWER_THRESHOLD_FEW: with fewer wordings to match, its right answers score lowe
 ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
 HIGH_CONFIDENCE = 95.0
+EXACT_SCORE = 99.0
+"""A score only a fact with the question's own words reaches."""
 TIE = 1.0
 """Two facts this close are a tie, however high they score: the bot cannot tell them apart."""
 KIND_LEAD = 1.0
@@ -197,6 +199,13 @@ def _asks_money(raw: Sequence[str]) -> bool:
         any(a == "how" and b == "much" for a, b in itertools.pairwise(raw))
         and any(w in _MONEY_VERBS for w in raw)
         and raw[-1:] != ["by"]
+    )
+
+
+def _asks_margin(raw: Sequence[str]) -> bool:
+    """ "How much did she win by?": "how much" (or "how many seconds") ending in "by"."""
+    return raw[-1:] == ["by"] and any(
+        a == "how" and b in {"much", "many", "far"} for a, b in itertools.pairwise(raw)
     )
 
 
@@ -1248,6 +1257,8 @@ class FactIndex:
         content = list(dict.fromkeys(content_tokens(toks)))
         if content and _asks_money(raw) and not any(t in _MEASURES for t in content):
             content.append("prize")  # "how much did Okello get?" asks for his prize money
+        elif content and _asks_margin(raw) and "margin" not in content:
+            content.append("margin")  # "how much did she beat the record by?"
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
         weight_of = self._weighter(view)
@@ -1633,8 +1644,11 @@ class FactIndex:
             if len(best.fact.all_questions) <= FEW_PHRASINGS
             else ANSWER_THRESHOLD
         )
+        # A vague question ("which olympics?") is answered only by a fact that asks it in as
+        # many words, clearly ahead of the rest.
+        exact = best.score >= EXACT_SCORE and lead >= ANSWER_MARGIN
         if (
-            may_answer
+            (may_answer or exact)
             and best.score >= threshold
             and (lead >= ANSWER_MARGIN or (best.score >= HIGH_CONFIDENCE and lead >= TIE) or fits)
         ):
