@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.facts import Fact, Source
 from bot.core.matcher import FactIndex, Outcome
-from bot.core.text import tokens
+from bot.core.text import content_tokens, tokens
 
 GUILD = 5151
 REPORT = Source(title="Cup final and regatta report", date=__import__("datetime").date(2026, 5, 3))
@@ -482,3 +482,36 @@ def test_a_vague_question_a_fact_asks_in_the_same_words_is_answered() -> None:
     assert _answer(index, "which championships is this?") == "relay-which-meet"
     # One word most facts share picks none of them out.
     assert _answer(index, "finished?") is None
+
+
+def test_how_long_did_a_final_take_asks_how_long() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "squash-final-length",
+            "How long did the women's final last?",
+            "The women's final between Lina Farouk and Ava Moss lasted 74 minutes.",
+            accept=("74 minutes",),
+            kind="time",
+        ),
+        _fact(
+            "squash-delay",
+            "How long was the women's final held up?",
+            "A leaking roof held up the women's final for 20 minutes, when Farouk led Moss.",
+            accept=("20 minutes",),
+            kind="time",
+        ),
+        _fact(
+            "squash-champion",
+            "Who won the women's final?",
+            "Lina Farouk beat Ava Moss to win the women's final.",
+            accept=("Lina Farouk", "Farouk"),
+            kind="person",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "how long did farouk and moss's final take?") == "squash-final-length"
+
+
+def test_a_word_ending_in_wise_asks_about_that_thing() -> None:
+    assert content_tokens(tokens("how was it score-wise")) == content_tokens(tokens("score"))

@@ -1254,6 +1254,8 @@ class FactIndex:
         joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
         toks = tuple(self._correct(view, t) for t in joined)
         raw = words(text)
+        if toks[-1:] == ("win",) and raw[-1:] in (["take"], ["took"]) and "long" in toks:
+            toks = toks[:-1]  # "how long did Kang vs Novak take?" asks how long, not who won
         content = list(dict.fromkeys(content_tokens(toks)))
         if content and _asks_money(raw) and not any(t in _MEASURES for t in content):
             content.append("prize")  # "how much did Okello get?" asks for his prize money
