@@ -515,3 +515,27 @@ def test_how_long_did_a_final_take_asks_how_long() -> None:
 
 def test_a_word_ending_in_wise_asks_about_that_thing() -> None:
     assert content_tokens(tokens("how was it score-wise")) == content_tokens(tokens("score"))
+
+
+def test_did_x_win_is_answered_by_the_fact_whose_answer_is_x() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "ski-winner",
+            "Who won the women's sprint at the Nordvik Cup?",
+            "Lene Aas of Norway won the women's sprint at the Nordvik Cup.",
+            phrasings=("Who is the Nordvik Cup women's sprint champion?",),
+            accept=("Lene Aas", "Aas"),
+            kind="person",
+        ),
+        _fact(
+            "ski-defending-champion",
+            "Who was the defending women's sprint champion?",
+            "Kaisa Lind was the defending women's champion, and lost her title to Aas.",
+            phrasings=("Who won the women's sprint last year?",),
+            accept=("Kaisa Lind", "Lind"),
+            kind="person",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "did aas win the womens sprint??") == "ski-winner"

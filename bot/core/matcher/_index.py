@@ -110,6 +110,8 @@ CONFLICT_PENALTY = 45.0
 PARTIAL_ANCHOR_PENALTY = 10.0
 """The question names a key term that the fact does not, beside ones it does."""
 SUBJECT_MISSING_PENALTY = 10.0
+OTHER_ANSWER_PENALTY = 8.0
+"""For "did X win ...?", a fact whose answer is someone else (it can only say "no")."""
 """The fact is about a person the question does not name."""
 KIND_MISMATCH_PENALTY = 30.0
 """The question asks "how many" (or who, which country, ...) and the fact answers something else."""
@@ -1579,6 +1581,15 @@ class FactIndex:
             events = entry.anchors.get("event", NO_KEYS)
             if events and events <= minor:
                 penalty += MINOR_EVENT_PENALTY
+        if (
+            query.yes_no == "did"
+            and qtype is QType.PERSON
+            and entry.answer_people
+            and q_people
+            and not entry.answer_people & q_people
+        ):
+            # "Did Kiprotich win?" is best answered by the fact whose answer is Kiprotich
+            penalty += OTHER_ANSWER_PENALTY
         if query.where and entry.asks and entry.asks <= _NOT_WHERE:
             penalty += KIND_MISMATCH_PENALTY  # "where does it finish?" of "how many finished?"
         wanted = KIND_FOR_QTYPE.get(qtype)
