@@ -133,6 +133,9 @@ YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are"
 UNMATCHED_WORD_PENALTY = 15.0
 """Per word of the question that some facts in scope use (few enough to be telling) and this
 fact does not."""
+LONG_QUESTION = 5
+"""From this many meaningful words on, each unmatched word costs less (UNMATCHED_WORD_PENALTY
+shared out)."""
 POSSESSED_PENALTY = 15.0
 """The question asks for something of a person ("Novak's coach") that the fact never names."""
 MINOR_EVENT_PENALTY = 10.0
@@ -1305,6 +1308,8 @@ class FactIndex:
         # that cannot reach the top three are never scored phrasing by phrasing.
         bounded: list[tuple[float, float, float, _Entry]] = []
         weight = query.weights.__getitem__
+        # One word of a long question says less about what is asked than one of a short one.
+        unmatched_each = UNMATCHED_WORD_PENALTY * min(1.0, LONG_QUESTION / len(content))
         for entry in self._candidates(view, query):
             if not self._visible(entry.fact, guild_id):
                 continue
@@ -1315,7 +1320,7 @@ class FactIndex:
             penalty = self._penalties(entry, query)
             # A telling word of the question that other facts here use, and this one doesn't,
             # points at those facts ("novak's coach" is not "novak").
-            penalty += UNMATCHED_WORD_PENALTY * sum(1 for t in query.specific if t not in matched)
+            penalty += unmatched_each * sum(1 for t in query.specific if t not in matched)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             if foreign_place:
                 penalty += FOREIGN_PLACE_PENALTY
