@@ -539,3 +539,25 @@ def test_did_x_win_is_answered_by_the_fact_whose_answer_is_x() -> None:
     ):
         index.add(fact)
     assert _answer(index, "did aas win the womens sprint??") == "ski-winner"
+
+
+def test_how_close_to_a_record_is_how_far_outside_it() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "tri-record-gap",
+            "How far outside the course record was Mara Volk?",
+            "Volk finished 12 seconds outside the course record.",
+            accept=("12 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "tri-course-record",
+            "What is the course record at the Coldwater Triathlon?",
+            "The course record is 1:58:10, set by Ines Roth in 2019.",
+            accept=("1:58:10",),
+            kind="time",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "how close was volk to the course record") == "tri-record-gap"
