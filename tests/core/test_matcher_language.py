@@ -329,6 +329,11 @@ def test_a_question_naming_no_event_is_about_the_main_one() -> None:
     result = index.match("who won the men's final", guild_id=GUILD)
     assert result.best is not None
     assert result.best.fact.id == "shuttle-mens-singles-champion"
+    # ... and a wording that says "singles" is not held against a question that doesn't.
+    lost = index.match("who lost the men's final?", guild_id=GUILD)
+    assert lost.best is not None
+    assert lost.best.fact.id == "shuttle-mens-singles-runner-up"
+    assert lost.best.score >= 85
     assert _answer(index, "who won the men's doubles") == "shuttle-mens-doubles-champions"
     assert _answer(index, "did mori win the men's final?") != "shuttle-mens-singles-champion"
 

@@ -348,6 +348,8 @@ class _Query:
     where: bool = False  # "where does the race finish?": a place, not a count or a person
     minor_events: dict[int, frozenset[str]] = field(default_factory=dict)
     """scope -> its side events, for a question naming no event (see MINOR_EVENT_PENALTY)."""
+    implied: frozenset[str] = NO_KEYS
+    """Key terms a question implies without naming them: its server's main event."""
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
     """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
     for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
@@ -515,19 +517,20 @@ class _Scope:
     quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
     lexicon: Lexicon = field(default_factory=Lexicon)
     lex_version: int = 0  # bumped when the lexicon learns a term
-    minor_events: tuple[tuple[int, int, int], frozenset[str]] | None = None
+    minor_events: tuple[tuple[int, int, int], tuple[frozenset[str], frozenset[str]]] | None = None
     """(lex_version, facts, last fact's seq) -> the scope's side events (see `side_events`)."""
 
     @property
     def live(self) -> int:
         return len(self.entries)
 
-    def side_events(self) -> frozenset[str]:
+    def side_events(self) -> tuple[frozenset[str], frozenset[str]]:
         """The events of this scope that far fewer of its facts are about than another event
         (the doubles beside the singles), or than the facts naming no event (the wheelchair race
-        beside the race): a question naming no event is not about them."""
+        beside the race): a question naming no event is not about them. Then the others, its
+        main events, which such a question is about."""
         if not self.entries:
-            return NO_KEYS
+            return NO_KEYS, NO_KEYS
         key = (self.lex_version, len(self.entries), next(reversed(self.entries.values())).seq)
         if self.minor_events is not None and self.minor_events[0] == key:
             return self.minor_events[1]
@@ -543,8 +546,9 @@ class _Scope:
         minor = frozenset(
             ev for ev, n in counts.items() if 2 * n <= top or n * MINOR_EVENT_SHARE < plain
         )
-        self.minor_events = (key, minor)
-        return minor
+        split = (minor, frozenset(counts.keys() - minor))
+        self.minor_events = (key, split)
+        return split
 
 
 @dataclass(slots=True)
@@ -1286,9 +1290,10 @@ class FactIndex:
             _ask_for_beaten(query)
         if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
             # (a server's topic: the bundled article covers many events, none a side one)
-            own = self._scopes[query.scope].side_events()
-            if own:
-                query.minor_events = {query.scope: own}
+            minor, main = self._scopes[query.scope].side_events()
+            if minor:
+                query.minor_events = {query.scope: minor}
+                query.implied = frozenset(f"event:{ev}" for ev in main)
         possessed = _possessed(text, raw, query)
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
@@ -1493,7 +1498,7 @@ class FactIndex:
                 )
                 precision = max(precision, ANSWER_COVER * covered / query.total)
             similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
-            unmatched = len(keys[i] - query.keys)
+            unmatched = len(keys[i] - query.keys - query.implied)
             combined = factor * (
                 W_RECALL * recall_here
                 + W_PRECISION * precision
