@@ -350,6 +350,8 @@ class LanguageSpec(BaseModel):
     place_words: list[str] = Field(default_factory=list)
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
+    stand_ins: dict[str, list[str]] = Field(default_factory=dict)
+    context_words: list[str] = Field(default_factory=list)
     sequence_words: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
     numbers: NumberWordsSpec
@@ -386,6 +388,14 @@ class LanguageSpec(BaseModel):
                 owner[w] = concept
         return v
 
+    @field_validator("stand_ins", mode="after")
+    @classmethod
+    def _stand_ins(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _words_only(v, "stand-in words")
+        for words in v.values():
+            _words_only(words, "the concepts a stand-in word may mean")
+        return v
+
     @field_validator("key_terms", mode="after")
     @classmethod
     def _key_terms(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -394,7 +404,13 @@ class LanguageSpec(BaseModel):
         return v
 
     @field_validator(
-        "place_words", "team_words", "money_verbs", "sequence_words", "stopwords", mode="after"
+        "place_words",
+        "team_words",
+        "money_verbs",
+        "context_words",
+        "sequence_words",
+        "stopwords",
+        mode="after",
     )
     @classmethod
     def _lists(cls, v: list[str]) -> list[str]:
@@ -418,6 +434,11 @@ class Language:
     """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
     money_verbs: frozenset[str]
     """after "how much", these verbs ask for prize money ("how much did Okello get?")"""
+    stand_ins: dict[str, frozenset[str]]
+    """a general word of a question -> the concepts a fact may name it by ("how many people"
+    are the runners or the spectators)"""
+    context_words: frozenset[str]
+    """words a question may add about the occasion ("after the match"), which no fact need say"""
     sequence_words: frozenset[str]
     """after an ordinal, these say which one in order ("the second set"), not a place"""
     stopwords: frozenset[str]
@@ -460,6 +481,8 @@ def parse_language(raw: Any, *, file: str) -> Language:
         place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
         team_words=frozenset(spec.team_words),
         money_verbs=frozenset(spec.money_verbs),
+        stand_ins={w: frozenset(concepts) for w, concepts in spec.stand_ins.items()},
+        context_words=frozenset(spec.context_words),
         sequence_words=frozenset(spec.sequence_words),
         stopwords=frozenset(spec.stopwords),
         units=spec.numbers.units,

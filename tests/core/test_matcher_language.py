@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.facts import Fact, Source
 from bot.core.matcher import FactIndex, Outcome
-from bot.core.text import tokens
+from bot.core.text import content_tokens, tokens
 
 GUILD = 5151
 REPORT = Source(title="Cup final and regatta report", date=__import__("datetime").date(2026, 5, 3))
@@ -223,3 +223,346 @@ def test_who_did_the_winner_beat_is_the_runner_up(index: FactIndex) -> None:
 
 def test_a_number_set_off_after_a_name_is_the_persons_age(index: FactIndex) -> None:
     assert _answer(index, "how old is peter lund?") == "regatta-veterans-winner"
+
+
+def test_did_x_win_is_not_answered_by_how_much_they_won_by() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "ski-womens-winner",
+            "Who won the women's sprint at the Nordvik Cup?",
+            "Lene Aas of Norway won the women's sprint at the Nordvik Cup.",
+            phrasings=("Who is the Nordvik Cup women's sprint champion?",),
+            accept=("Lene Aas", "Aas"),
+            kind="person",
+        ),
+        _fact(
+            "ski-womens-margin",
+            "By how much did Aas win the women's sprint?",
+            "Aas beat Kaisa Lind by 0.8 seconds.",
+            phrasings=("What was the winning margin in the women's sprint?",),
+            accept=("0.8 seconds",),
+            kind="time",
+        ),
+    ):
+        index.add(fact)
+    # The margin's question shares every word, but "did she win?" asks who won.
+    assert _answer(index, "did aas win the womens sprint??") == "ski-womens-winner"
+    assert _answer(index, "by how much did aas win the women's sprint?") == "ski-womens-margin"
+
+
+def test_a_question_naming_no_event_is_about_the_main_one() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "shuttle-mens-singles-champion",
+            "Who won the men's singles at the Fenwick Masters?",
+            "Arjun Rao of India won the men's singles title at the Fenwick Masters.",
+            phrasings=("Who is the Fenwick Masters men's singles champion?",),
+            accept=("Arjun Rao", "Rao"),
+            kind="person",
+            tags=("mens-singles", "champions"),
+        ),
+        _fact(
+            "shuttle-mens-singles-runner-up",
+            "Who lost the men's singles final?",
+            "Lars Holt was the men's singles runner-up.",
+            accept=("Lars Holt", "Holt"),
+            kind="person",
+            tags=("mens-singles", "runners-up"),
+        ),
+        _fact(
+            "shuttle-mens-singles-score",
+            "What was the score in the men's singles final?",
+            "The men's singles final finished 21-18, 21-15 to Rao.",
+            accept=("21-18, 21-15",),
+            kind="text",
+            tags=("mens-singles", "scores"),
+        ),
+        _fact(
+            "shuttle-mens-singles-length",
+            "How long did the men's singles final last?",
+            "The men's singles final lasted 52 minutes.",
+            accept=("52 minutes",),
+            kind="time",
+            tags=("mens-singles",),
+        ),
+        _fact(
+            "shuttle-womens-singles-champion",
+            "Who won the women's singles at the Fenwick Masters?",
+            "Mei Chen won the women's singles title at the Fenwick Masters.",
+            accept=("Mei Chen", "Chen"),
+            kind="person",
+            tags=("womens-singles", "champions"),
+        ),
+        _fact(
+            "shuttle-womens-singles-score",
+            "What was the score in the women's singles final?",
+            "The women's singles final finished 21-12, 19-21, 21-17 to Chen.",
+            accept=("21-12, 19-21, 21-17",),
+            kind="text",
+            tags=("womens-singles", "scores"),
+        ),
+        _fact(
+            "shuttle-womens-doubles-champions",
+            "Who won the women's doubles at the Fenwick Masters?",
+            "Ana Lopes and Rita Sousa won the women's doubles title.",
+            accept=("Ana Lopes", "Rita Sousa"),
+            kind="person",
+            tags=("womens-doubles", "champions"),
+        ),
+        _fact(
+            "shuttle-mens-doubles-champions",
+            "Who won the men's doubles at the Fenwick Masters?",
+            "Kenji Mori and Taro Sato won the men's doubles title.",
+            accept=("Kenji Mori", "Taro Sato"),
+            kind="person",
+            tags=("mens-doubles", "champions"),
+        ),
+    ):
+        index.add(fact)
+    # The singles is what most facts are about: "the men's title" is its title.
+    assert _answer(index, "who won the men's title at the fenwick masters?") == (
+        "shuttle-mens-singles-champion"
+    )
+    assert _answer(index, "fenwick masters womens winner??") == "shuttle-womens-singles-champion"
+    result = index.match("who won the men's final", guild_id=GUILD)
+    assert result.best is not None
+    assert result.best.fact.id == "shuttle-mens-singles-champion"
+    # ... and a wording that says "singles" is not held against a question that doesn't.
+    lost = index.match("who lost the men's final?", guild_id=GUILD)
+    assert lost.best is not None
+    assert lost.best.fact.id == "shuttle-mens-singles-runner-up"
+    assert lost.best.score >= 85
+    assert _answer(index, "who won the men's doubles") == "shuttle-mens-doubles-champions"
+    assert _answer(index, "did mori win the men's final?") != "shuttle-mens-singles-champion"
+
+
+def test_how_many_people_are_the_runners_or_the_spectators() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "tri-finishers",
+            "How many athletes finished the Coldwater Triathlon?",
+            "A record 1,842 athletes finished the Coldwater Triathlon.",
+            accept=("1,842",),
+            kind="number",
+        ),
+        _fact(
+            "tri-attendance",
+            "What was the attendance at the Coldwater Triathlon?",
+            "About 12,000 spectators watched the Coldwater Triathlon.",
+            accept=("12,000",),
+            kind="number",
+        ),
+        _fact(
+            "tri-first-held",
+            "When was the Coldwater Triathlon first held?",
+            "The Coldwater Triathlon was first held in 1991.",
+            accept=("1991",),
+            kind="time",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "how many people finished the triathlon?") == "tri-finishers"
+    assert _answer(index, "how many people went to the coldwater triathlon") == "tri-attendance"
+
+
+def test_where_is_not_answered_by_how_many() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "brenna-finishers",
+            "How many riders finished the Tour of Brenna?",
+            "A record 212 riders finished the Tour of Brenna.",
+            accept=("212",),
+            kind="number",
+        ),
+        _fact(
+            "brenna-route",
+            "Where does the Tour of Brenna start and finish?",
+            "The Tour of Brenna starts and finishes in Castle Square.",
+            accept=("Castle Square",),
+            kind="text",
+        ),
+        _fact(
+            "brenna-weather",
+            "What was the weather like at the Tour of Brenna?",
+            "It was cold at the start and sunny by the finish.",
+            accept=("cold",),
+            kind="text",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "where does the tour finish") == "brenna-route"
+    assert _answer(index, "how many riders finished the tour?") == "brenna-finishers"
+
+
+def test_the_reigning_champion_going_in_is_the_defending_champion() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "darts-defending-champion",
+            "Who was defending the men's title at the Ridgeway Classic?",
+            "Owen Pryce was the defending men's champion, and lost in the quarter-finals.",
+            accept=("Owen Pryce", "Pryce"),
+            kind="person",
+        ),
+        _fact(
+            "darts-champion",
+            "Who won the men's title at the Ridgeway Classic?",
+            "Sam Kerr won the men's title at the Ridgeway Classic.",
+            accept=("Sam Kerr", "Kerr"),
+            kind="person",
+        ),
+        _fact(
+            "darts-kerr-form",
+            "How was Kerr's form before the tournament?",
+            "Kerr had lost his previous three matches before the tournament.",
+            kind="text",
+        ),
+        _fact(
+            "darts-kerr-age",
+            "How old was Kerr before the final?",
+            "Kerr was 29 before the final.",
+            accept=("29",),
+            kind="number",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "who was the reigning men's champ coming into the tournament") == (
+        "darts-defending-champion"
+    )
+
+
+def test_a_lead_in_before_a_colon_is_not_part_of_the_question(index: FactIndex) -> None:
+    assert _answer(index, "Quiz night, halfway round: which country does Solberg row for?") == (
+        "regatta-solberg-nation"
+    )
+    # A name before the colon is part of it.
+    assert _answer(index, "Solberg: which country does she row for?") == "regatta-solberg-nation"
+
+
+def test_a_tally_is_a_count() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "judo-medal-count",
+            "How many world medals has Rika Sato won?",
+            "Rika Sato has won 6 world medals.",
+            accept=("6", "six"),
+            kind="number",
+        ),
+        _fact(
+            "judo-sato-nation",
+            "Which country does Rika Sato fight for?",
+            "Sato fights for Japan.",
+            accept=("Japan",),
+            kind="nation",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "rika sato world medal tally") == "judo-medal-count"
+
+
+def test_a_vague_question_a_fact_asks_in_the_same_words_is_answered() -> None:
+    index = FactIndex.build([])
+    index.add(
+        _fact(
+            "relay-which-meet",
+            "Which championships is this?",
+            "This is the 2026 Harbin Relay Championships.",
+            kind="text",
+        )
+    )
+    for i, team in enumerate(("Norway", "Kenya", "Jamaica", "Japan", "Brazil")):
+        index.add(
+            _fact(
+                f"relay-{i}",
+                f"How did {team} do at the championships?",
+                f"{team} finished {i + 2}th at the championships.",
+                kind="ordinal",
+            )
+        )
+    assert _answer(index, "which championships is this?") == "relay-which-meet"
+    # One word most facts share picks none of them out.
+    assert _answer(index, "finished?") is None
+
+
+def test_how_long_did_a_final_take_asks_how_long() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "squash-final-length",
+            "How long did the women's final last?",
+            "The women's final between Lina Farouk and Ava Moss lasted 74 minutes.",
+            accept=("74 minutes",),
+            kind="time",
+        ),
+        _fact(
+            "squash-delay",
+            "How long was the women's final held up?",
+            "A leaking roof held up the women's final for 20 minutes, when Farouk led Moss.",
+            accept=("20 minutes",),
+            kind="time",
+        ),
+        _fact(
+            "squash-champion",
+            "Who won the women's final?",
+            "Lina Farouk beat Ava Moss to win the women's final.",
+            accept=("Lina Farouk", "Farouk"),
+            kind="person",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "how long did farouk and moss's final take?") == "squash-final-length"
+
+
+def test_a_word_ending_in_wise_asks_about_that_thing() -> None:
+    assert content_tokens(tokens("how was it score-wise")) == content_tokens(tokens("score"))
+
+
+def test_did_x_win_is_answered_by_the_fact_whose_answer_is_x() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "ski-winner",
+            "Who won the women's sprint at the Nordvik Cup?",
+            "Lene Aas of Norway won the women's sprint at the Nordvik Cup.",
+            phrasings=("Who is the Nordvik Cup women's sprint champion?",),
+            accept=("Lene Aas", "Aas"),
+            kind="person",
+        ),
+        _fact(
+            "ski-defending-champion",
+            "Who was the defending women's sprint champion?",
+            "Kaisa Lind was the defending women's champion, and lost her title to Aas.",
+            phrasings=("Who won the women's sprint last year?",),
+            accept=("Kaisa Lind", "Lind"),
+            kind="person",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "did aas win the womens sprint??") == "ski-winner"
+
+
+def test_how_close_to_a_record_is_how_far_outside_it() -> None:
+    index = FactIndex.build([])
+    for fact in (
+        _fact(
+            "tri-record-gap",
+            "How far outside the course record was Mara Volk?",
+            "Volk finished 12 seconds outside the course record.",
+            accept=("12 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "tri-course-record",
+            "What is the course record at the Coldwater Triathlon?",
+            "The course record is 1:58:10, set by Ines Roth in 2019.",
+            accept=("1:58:10",),
+            kind="time",
+        ),
+    ):
+        index.add(fact)
+    assert _answer(index, "how close was volk to the course record") == "tri-record-gap"

@@ -36,6 +36,7 @@ from ._terms import (
     KIND_FOR_QTYPE,
     NO_KEYS,
     ORDINAL_TOKEN,
+    QUESTION_WORDS,
     SCORE_TOKEN,
     TIME_TOKEN,
     YEAR_TOKEN,
@@ -58,6 +59,8 @@ ANSWER_THRESHOLD_FEW: with fewer wordings to match, its right answers score lowe
 ANSWER_MARGIN = 8.0
 """The lead an answer needs over the best other fact, unless it scores HIGH_CONFIDENCE."""
 HIGH_CONFIDENCE = 95.0
+EXACT_SCORE = 99.0
+"""A score only a fact with the question's own words reaches."""
 TIE = 1.0
 """Two facts this close are a tie, however high they score: the bot cannot tell them apart."""
 KIND_LEAD = 1.0
@@ -107,6 +110,8 @@ CONFLICT_PENALTY = 45.0
 PARTIAL_ANCHOR_PENALTY = 10.0
 """The question names a key term that the fact does not, beside ones it does."""
 SUBJECT_MISSING_PENALTY = 10.0
+OTHER_ANSWER_PENALTY = 8.0
+"""For "did X win ...?", a fact whose answer is someone else (it can only say "no")."""
 """The fact is about a person the question does not name."""
 KIND_MISMATCH_PENALTY = 30.0
 """The question asks "how many" (or who, which country, ...) and the fact answers something else."""
@@ -128,8 +133,17 @@ YES_NO_WORDS = frozenset({"is", "was", "did", "does", "do", "has", "have", "are"
 UNMATCHED_WORD_PENALTY = 15.0
 """Per word of the question that some facts in scope use (few enough to be telling) and this
 fact does not."""
+LONG_QUESTION = 5
+"""From this many meaningful words on, each unmatched word costs less (UNMATCHED_WORD_PENALTY
+shared out)."""
 POSSESSED_PENALTY = 15.0
 """The question asks for something of a person ("Novak's coach") that the fact never names."""
+MINOR_EVENT_PENALTY = 10.0
+"""A fact about a side event (the doubles, the wheelchair race) for a question that names no
+event and nobody: such a question is about the main event."""
+MINOR_EVENT_SHARE = 3
+"""An event is a side event when another event of its scope has twice its facts, or when the
+facts naming no event are more than this many times its own."""
 FOREIGN_PLACE_PENALTY = 30.0
 """The question names a place or competition no fact in scope knows ("the Lakeside Open")."""
 SPECIFIC_SHARE = 0.1
@@ -178,6 +192,8 @@ def _quoted_span(text: str) -> str:
 
 
 _MONEY_VERBS = language().money_verbs
+_GENERAL_WORDS = language().stand_ins
+_CONTEXT_WORDS = language().context_words
 _PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
@@ -188,6 +204,13 @@ def _asks_money(raw: Sequence[str]) -> bool:
         any(a == "how" and b == "much" for a, b in itertools.pairwise(raw))
         and any(w in _MONEY_VERBS for w in raw)
         and raw[-1:] != ["by"]
+    )
+
+
+def _asks_margin(raw: Sequence[str]) -> bool:
+    """ "How much did she win by?": "how much" (or "how many seconds") ending in "by"."""
+    return raw[-1:] == ["by"] and any(
+        a == "how" and b in {"much", "many", "far"} for a, b in itertools.pairwise(raw)
     )
 
 
@@ -261,6 +284,13 @@ def _possessed(text: str, raw: Sequence[str], query: _Query) -> frozenset[str]:
     return frozenset(found)
 
 
+PREAMBLE_WORDS = 4
+PREAMBLE_REST = 3
+_PREAMBLE = re.compile(
+    rf"^\s*((?:[^\W\d]+[\s,]+){{0,{PREAMBLE_WORDS - 1}}}[^\W\d]+)\s*:\s+(.+)$", re.S
+)
+"""A lead-in of at most PREAMBLE_WORDS words and a colon ("Quiz round one: ..."), before a
+question of at least PREAMBLE_REST words."""
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|^\s*@[\w.-]+[:,]?")
 """Discord mentions, channels and custom emoji, and an "@Name" the question starts with."""
 
@@ -315,9 +345,17 @@ class _Query:
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
     beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
+    where: bool = False  # "where does the race finish?": a place, not a count or a person
+    minor_events: dict[int, frozenset[str]] = field(default_factory=dict)
+    """scope -> its side events, for a question naming no event (see MINOR_EVENT_PENALTY)."""
+    implied: frozenset[str] = NO_KEYS
+    """Key terms a question implies without naming them: its server's main event."""
     stand_ins: tuple[tuple[str, frozenset[str]], ...] = ()
     """For a yes/no question, its nation, medal or place, with the words of a phrasing that ask
     for one ("is Solberg Swedish?" is "which country does Solberg row for?", answered no)."""
+    general: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Its general words, with the concepts a fact may name them by ("how many people
+    finished?" of "28,614 runners finished")."""
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
@@ -327,6 +365,7 @@ class _Query:
         self.norm = " ".join(sorted(self.content))
         self.total = sum(self.weight(t) for t in self.content)
         self.anchors = self.lexicon.anchors_of(self.content)
+        self.general = tuple((t, _GENERAL_WORDS[t]) for t in self.content if t in _GENERAL_WORDS)
         if self.yes_no:
             self.stand_ins = tuple(
                 (t, _STAND_INS[kind])
@@ -382,6 +421,12 @@ _FIRST = frozenset({"1th"})
 _SECOND = frozenset({"2th"})
 _AGAINST = frozenset({"against"})
 _BEAT = frozenset({"beat"})
+_NOT_WHERE = frozenset(
+    {QType.COUNT, QType.PERSON, QType.TIME, QType.DATE, QType.MEDAL, QType.REASON, QType.QUOTE}
+)
+"""What a fact's own questions may all ask for that no "where ...?" question asks."""
+_IMPLIED_MEASURES = frozenset({"year", "racetime"})
+"""Measures a fact has for naming a year or a time anywhere, not for asking about one."""
 
 
 def _role_ranks(entry: _Entry) -> frozenset[str]:
@@ -472,10 +517,38 @@ class _Scope:
     quoted: set[str] = field(default_factory=set)  # words of the quoted source sentences
     lexicon: Lexicon = field(default_factory=Lexicon)
     lex_version: int = 0  # bumped when the lexicon learns a term
+    minor_events: tuple[tuple[int, int, int], tuple[frozenset[str], frozenset[str]]] | None = None
+    """(lex_version, facts, last fact's seq) -> the scope's side events (see `side_events`)."""
 
     @property
     def live(self) -> int:
         return len(self.entries)
+
+    def side_events(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The events of this scope that far fewer of its facts are about than another event
+        (the doubles beside the singles), or than the facts naming no event (the wheelchair race
+        beside the race): a question naming no event is not about them. Then the others, its
+        main events, which such a question is about."""
+        if not self.entries:
+            return NO_KEYS, NO_KEYS
+        key = (self.lex_version, len(self.entries), next(reversed(self.entries.values())).seq)
+        if self.minor_events is not None and self.minor_events[0] == key:
+            return self.minor_events[1]
+        counts: dict[str, int] = {}
+        plain = 0
+        for entry in self.entries.values():
+            events = entry.anchors.get("event")
+            if not events:
+                plain += 1
+            for ev in events or ():
+                counts[ev] = counts.get(ev, 0) + 1
+        top = max(counts.values(), default=0)
+        minor = frozenset(
+            ev for ev, n in counts.items() if 2 * n <= top or n * MINOR_EVENT_SHARE < plain
+        )
+        split = (minor, frozenset(counts.keys() - minor))
+        self.minor_events = (key, split)
+        return split
 
 
 @dataclass(slots=True)
@@ -1141,6 +1214,18 @@ class FactIndex:
         return " ".join(raw) if changed else text
 
     @staticmethod
+    def _drop_preamble(view: _View, text: str) -> str:
+        """ "Quiz round one: who won ...?" asks who won: a short lead-in before a colon that names
+        nothing the facts know (no person, event, year ...) is not part of the question."""
+        m = _PREAMBLE.match(text)
+        if m is None or len(words(m.group(2))) < PREAMBLE_REST:
+            return text
+        said = view.lexicon.apply(tokens(m.group(1)))
+        if QUESTION_WORDS.intersection(said) or view.lexicon.anchors_of(content_tokens(said)):
+            return text  # "who won: the men or the women?", "Kenny: how many golds?"
+        return m.group(2)
+
+    @staticmethod
     def _quote_bonus(quoted: str, fact: Fact) -> float:
         best = max(
             fuzz.partial_ratio(quoted, fold(text)) if len(text) >= len(quoted) else 0.0
@@ -1173,13 +1258,18 @@ class FactIndex:
             return MatchResult(question, Outcome.DECLINE)
         view = self._view(guild_id)
         live = view.live
+        text = self._drop_preamble(view, text)
         text = self._correct_words(view, text)
         joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
         toks = tuple(self._correct(view, t) for t in joined)
         raw = words(text)
+        if toks[-1:] == ("win",) and raw[-1:] in (["take"], ["took"]) and "long" in toks:
+            toks = toks[:-1]  # "how long did Kang vs Novak take?" asks how long, not who won
         content = list(dict.fromkeys(content_tokens(toks)))
         if content and _asks_money(raw) and not any(t in _MEASURES for t in content):
             content.append("prize")  # "how much did Okello get?" asks for his prize money
+        elif content and _asks_margin(raw) and "margin" not in content:
+            content.append("margin")  # "how much did she beat the record by?"
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
         weight_of = self._weighter(view)
@@ -1195,8 +1285,15 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        query.where = query.qtype is QType.ANY and "where" in raw
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
+        if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
+            # (a server's topic: the bundled article covers many events, none a side one)
+            minor, main = self._scopes[query.scope].side_events()
+            if minor:
+                query.minor_events = {query.scope: minor}
+                query.implied = frozenset(f"event:{ev}" for ev in main)
         possessed = _possessed(text, raw, query)
         # "the 2025 Lakeside Open" in a server whose facts know only the Harbour Open: a
         # competition the facts never mention.
@@ -1208,11 +1305,16 @@ class FactIndex:
             for t in content
             if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live)
             and (t not in view.lexicon.places or t in view.lexicon.teams)
+            and t not in _CONTEXT_WORDS
+            # "the champion going in" is the defending champion: no fact need say "before"
+            and not (t == "before" and "role" in query.anchors)
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
         bounded: list[tuple[float, float, float, _Entry]] = []
         weight = query.weights.__getitem__
+        # One word of a long question says less about what is asked than one of a short one.
+        unmatched_each = UNMATCHED_WORD_PENALTY * min(1.0, LONG_QUESTION / len(content))
         for entry in self._candidates(view, query):
             if not self._visible(entry.fact, guild_id):
                 continue
@@ -1223,7 +1325,7 @@ class FactIndex:
             penalty = self._penalties(entry, query)
             # A telling word of the question that other facts here use, and this one doesn't,
             # points at those facts ("novak's coach" is not "novak").
-            penalty += UNMATCHED_WORD_PENALTY * sum(1 for t in query.specific if t not in matched)
+            penalty += unmatched_each * sum(1 for t in query.specific if t not in matched)
             penalty += UNKNOWN_TOKEN_PENALTY * query.unknown
             if foreign_place:
                 penalty += FOREIGN_PLACE_PENALTY
@@ -1379,7 +1481,7 @@ class FactIndex:
             shared = query.token_set.intersection(toks)
             own = answered_weight + sum(map(w, shared - answered))
             shared_weight = sum(map(w, shared | explained.intersection(toks)))
-            for asked, stand_ins in query.stand_ins:
+            for asked, stand_ins in (*query.stand_ins, *query.general):
                 # "Is Solberg Swedish?" against "which country does Solberg row for?"
                 hit = stand_ins.intersection(toks) if asked not in shared else ()
                 if hit:
@@ -1396,7 +1498,7 @@ class FactIndex:
                 )
                 precision = max(precision, ANSWER_COVER * covered / query.total)
             similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
-            unmatched = len(keys[i] - query.keys)
+            unmatched = len(keys[i] - query.keys - query.implied)
             combined = factor * (
                 W_RECALL * recall_here
                 + W_PRECISION * precision
@@ -1428,6 +1530,9 @@ class FactIndex:
                 matched |= _AGAINST & query.token_set
             if query.beaten:  # "who did Ferrante beat?" of "who lost the final?"
                 matched |= _BEAT & query.token_set
+        for asked, concepts in query.general:
+            if asked not in matched and not concepts.isdisjoint(entry.vocab):
+                matched |= {asked}  # "how many people" of "28,614 runners"
         if query.yes_no:
             # "Is Kang Japanese?" is answered by the fact that gives Kang's nation: "no, Korean".
             for kind in ANSWERED_BY_NO:
@@ -1481,6 +1586,22 @@ class FactIndex:
             penalty += FOREIGN_TOPIC_PENALTY
         if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
             penalty += SUBJECT_MISSING_PENALTY
+        minor = query.minor_events.get(entry.fact.scope)
+        if minor and not q_people:  # (Mori's final is the one Mori played)
+            events = entry.anchors.get("event", NO_KEYS)
+            if events and events <= minor:
+                penalty += MINOR_EVENT_PENALTY
+        if (
+            query.yes_no == "did"
+            and qtype is QType.PERSON
+            and entry.answer_people
+            and q_people
+            and not entry.answer_people & q_people
+        ):
+            # "Did Kiprotich win?" is best answered by the fact whose answer is Kiprotich
+            penalty += OTHER_ANSWER_PENALTY
+        if query.where and entry.asks and entry.asks <= _NOT_WHERE:
+            penalty += KIND_MISMATCH_PENALTY  # "where does it finish?" of "how many finished?"
         wanted = KIND_FOR_QTYPE.get(qtype)
         if wanted is not None and not (qtype in entry.asks and not entry.subjects & q_people):
             # (A fact whose own questions ask the same "who ...?" answers it, whatever kind
@@ -1502,8 +1623,20 @@ class FactIndex:
                 )
             elif entry.fact.kind not in wanted:
                 # "What time did Okello run?" is answered by "Okello was second, in 2:05:58."
+                # But a fact that only ever asks for a measure the question does not ("by how
+                # much did Kiprotich win?") does not answer "did Kiprotich win?", whoever its
+                # answer names.
+                measures = entry.anchors.get("measure", NO_KEYS) - _IMPLIED_MEASURES
+                about_measure = (
+                    query.yes_no == "did"
+                    and qtype is QType.PERSON
+                    and qtype not in entry.asks
+                    and bool(measures - q_anchors.get("measure", NO_KEYS))
+                )
                 penalty += (
-                    KIND_IN_ANSWER_PENALTY if wanted & entry.answer_kinds else KIND_MISMATCH_PENALTY
+                    KIND_IN_ANSWER_PENALTY
+                    if wanted & entry.answer_kinds and not about_measure
+                    else KIND_MISMATCH_PENALTY
                 )
         return penalty
 
@@ -1534,8 +1667,11 @@ class FactIndex:
             if len(best.fact.all_questions) <= FEW_PHRASINGS
             else ANSWER_THRESHOLD
         )
+        # A vague question ("which olympics?") is answered only by a fact that asks it in as
+        # many words, clearly ahead of the rest.
+        exact = best.score >= EXACT_SCORE and lead >= ANSWER_MARGIN
         if (
-            may_answer
+            (may_answer or exact)
             and best.score >= threshold
             and (lead >= ANSWER_MARGIN or (best.score >= HIGH_CONFIDENCE and lead >= TIE) or fits)
         ):
