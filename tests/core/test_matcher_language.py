@@ -110,12 +110,17 @@ FACTS = [
 ]
 
 
+def _server_index(*facts: Fact) -> FactIndex:
+    """An index holding these facts of the server GUILD, beside no bundled facts."""
+    index = FactIndex.build([])
+    for fact in facts:
+        index.add(fact)
+    return index
+
+
 @pytest.fixture(scope="module")
 def index() -> FactIndex:
-    idx = FactIndex.build([])
-    for fact in FACTS:
-        idx.add(fact)
-    return idx
+    return _server_index(*FACTS)
 
 
 def _answer(index: FactIndex, question: str) -> str | None:
@@ -170,8 +175,7 @@ def test_a_fact_about_a_role_is_offered_for_the_person_in_it(index: FactIndex) -
 
 
 def test_an_ordinal_before_a_set_or_lap_says_which_one_not_a_place() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "tennis-second-set",
             "Who won the second set of the final?",
@@ -186,8 +190,7 @@ def test_an_ordinal_before_a_set_or_lap_says_which_one_not_a_place() -> None:
             accept=("Jana Novotna", "Novotna"),
             kind="person",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "who took the 2nd set in the final") == "tennis-second-set"
     assert _answer(index, "who came second in the singles") == "tennis-runner-up"
     # "second" is read as a place only where it is one: never in "the second set".
@@ -226,8 +229,7 @@ def test_a_number_set_off_after_a_name_is_the_persons_age(index: FactIndex) -> N
 
 
 def test_did_x_win_is_not_answered_by_how_much_they_won_by() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "ski-womens-winner",
             "Who won the women's sprint at the Nordvik Cup?",
@@ -244,16 +246,14 @@ def test_did_x_win_is_not_answered_by_how_much_they_won_by() -> None:
             accept=("0.8 seconds",),
             kind="time",
         ),
-    ):
-        index.add(fact)
+    )
     # The margin's question shares every word, but "did she win?" asks who won.
     assert _answer(index, "did aas win the womens sprint??") == "ski-womens-winner"
     assert _answer(index, "by how much did aas win the women's sprint?") == "ski-womens-margin"
 
 
 def test_a_question_naming_no_event_is_about_the_main_one() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "shuttle-mens-singles-champion",
             "Who won the men's singles at the Fenwick Masters?",
@@ -319,8 +319,7 @@ def test_a_question_naming_no_event_is_about_the_main_one() -> None:
             kind="person",
             tags=("mens-doubles", "champions"),
         ),
-    ):
-        index.add(fact)
+    )
     # The singles is what most facts are about: "the men's title" is its title.
     assert _answer(index, "who won the men's title at the fenwick masters?") == (
         "shuttle-mens-singles-champion"
@@ -339,8 +338,7 @@ def test_a_question_naming_no_event_is_about_the_main_one() -> None:
 
 
 def test_how_many_people_are_the_runners_or_the_spectators() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "tri-finishers",
             "How many athletes finished the Coldwater Triathlon?",
@@ -362,15 +360,13 @@ def test_how_many_people_are_the_runners_or_the_spectators() -> None:
             accept=("1991",),
             kind="time",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "how many people finished the triathlon?") == "tri-finishers"
     assert _answer(index, "how many people went to the coldwater triathlon") == "tri-attendance"
 
 
 def test_where_is_not_answered_by_how_many() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "brenna-finishers",
             "How many riders finished the Tour of Brenna?",
@@ -392,15 +388,13 @@ def test_where_is_not_answered_by_how_many() -> None:
             accept=("cold",),
             kind="text",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "where does the tour finish") == "brenna-route"
     assert _answer(index, "how many riders finished the tour?") == "brenna-finishers"
 
 
 def test_the_reigning_champion_going_in_is_the_defending_champion() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "darts-defending-champion",
             "Who was defending the men's title at the Ridgeway Classic?",
@@ -428,8 +422,7 @@ def test_the_reigning_champion_going_in_is_the_defending_champion() -> None:
             accept=("29",),
             kind="number",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "who was the reigning men's champ coming into the tournament") == (
         "darts-defending-champion"
     )
@@ -444,8 +437,7 @@ def test_a_lead_in_before_a_colon_is_not_part_of_the_question(index: FactIndex) 
 
 
 def test_a_tally_is_a_count() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "judo-medal-count",
             "How many world medals has Rika Sato won?",
@@ -460,8 +452,7 @@ def test_a_tally_is_a_count() -> None:
             accept=("Japan",),
             kind="nation",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "rika sato world medal tally") == "judo-medal-count"
 
 
@@ -490,8 +481,7 @@ def test_a_vague_question_a_fact_asks_in_the_same_words_is_answered() -> None:
 
 
 def test_how_long_did_a_final_take_asks_how_long() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "squash-final-length",
             "How long did the women's final last?",
@@ -513,8 +503,7 @@ def test_how_long_did_a_final_take_asks_how_long() -> None:
             accept=("Lina Farouk", "Farouk"),
             kind="person",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "how long did farouk and moss's final take?") == "squash-final-length"
 
 
@@ -523,8 +512,7 @@ def test_a_word_ending_in_wise_asks_about_that_thing() -> None:
 
 
 def test_did_x_win_is_answered_by_the_fact_whose_answer_is_x() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "ski-winner",
             "Who won the women's sprint at the Nordvik Cup?",
@@ -541,14 +529,12 @@ def test_did_x_win_is_answered_by_the_fact_whose_answer_is_x() -> None:
             accept=("Kaisa Lind", "Lind"),
             kind="person",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "did aas win the womens sprint??") == "ski-winner"
 
 
 def test_how_close_to_a_record_is_how_far_outside_it() -> None:
-    index = FactIndex.build([])
-    for fact in (
+    index = _server_index(
         _fact(
             "tri-record-gap",
             "How far outside the course record was Mara Volk?",
@@ -563,6 +549,5 @@ def test_how_close_to_a_record_is_how_far_outside_it() -> None:
             accept=("1:58:10",),
             kind="time",
         ),
-    ):
-        index.add(fact)
+    )
     assert _answer(index, "how close was volk to the course record") == "tri-record-gap"

@@ -110,9 +110,9 @@ CONFLICT_PENALTY = 45.0
 PARTIAL_ANCHOR_PENALTY = 10.0
 """The question names a key term that the fact does not, beside ones it does."""
 SUBJECT_MISSING_PENALTY = 10.0
+"""The fact is about a person the question does not name."""
 OTHER_ANSWER_PENALTY = 8.0
 """For "did X win ...?", a fact whose answer is someone else (it can only say "no")."""
-"""The fact is about a person the question does not name."""
 KIND_MISMATCH_PENALTY = 30.0
 """The question asks "how many" (or who, which country, ...) and the fact answers something else."""
 KIND_IN_ANSWER_PENALTY = 8.0
