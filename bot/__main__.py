@@ -19,7 +19,13 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
-from bot.core.facts import GLOBAL_SCOPE, FactImportError, dump_facts, dump_servers
+from bot.core.facts import (
+    GLOBAL_SCOPE,
+    FactImportError,
+    common_source,
+    dump_facts,
+    dump_servers,
+)
 from bot.core.intro import load_intro
 from bot.core.replies import render_text
 from bot.core.vocab import VocabError
@@ -181,37 +187,29 @@ async def cmd_facts(app: App, args: argparse.Namespace) -> int:
             line += f", in {report.servers} servers; {report.hidden} bundled facts removed"
         print(line)
         return 0
-    if args.facts_command == "export" and args.all:
-        async with app.sessions() as session:
-            every, hidden = await store.load_all(session)
-        fmt_all: Literal["yaml", "json"] = args.format or (
+    if args.facts_command == "export":
+        fmt: Literal["yaml", "json"] = args.format or (
             "json" if args.file and args.file.suffix == ".json" else "yaml"
         )
-        text = dump_servers(every, hidden, fmt=fmt_all)
-        own = sum(1 for f in every if f.scope != GLOBAL_SCOPE)
-        servers = len({f.scope for f in every if f.scope != GLOBAL_SCOPE} | {g for g, _ in hidden})
+        async with app.sessions() as session:
+            if args.all:
+                every, hidden = await store.load_all(session)
+                own = [f for f in every if f.scope != GLOBAL_SCOPE]
+                servers = {f.scope for f in own} | {g for g, _ in hidden}
+                text = dump_servers(own, hidden, fmt=fmt)
+                written = f"{len(own)} facts of {len(servers)} servers"
+            else:
+                facts = await store.list_facts(session, scope=args.guild)
+                text = dump_facts(facts, fmt=fmt, source=common_source(facts))
+                written = f"{len(facts)} facts"
         if args.file:
             args.file.write_text(text, encoding="utf-8")
-            print(f"{own} facts of {servers} servers written to {args.file}", file=sys.stderr)
+            print(f"{written} written to {args.file}", file=sys.stderr)
         else:
             sys.stdout.write(text)
         return 0
     async with app.sessions() as session:
         facts = await store.list_facts(session, scope=args.guild, tag=getattr(args, "tag", None))
-    if args.facts_command == "export":
-        fmt: Literal["yaml", "json"] = args.format or (
-            "json" if args.file and args.file.suffix == ".json" else "yaml"
-        )
-        source = (
-            facts[0].source if facts and all(f.source == facts[0].source for f in facts) else None
-        )
-        text = dump_facts(facts, fmt=fmt, source=source)
-        if args.file:
-            args.file.write_text(text, encoding="utf-8")
-            print(f"{len(facts)} facts written to {args.file}", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
-        return 0
     from rich.console import Console
     from rich.table import Table
 

@@ -510,6 +510,12 @@ def dump_facts(
     return _dump(doc, fmt)
 
 
+def common_source(facts: Sequence[Fact]) -> Source | None:
+    """The source every one of these facts has, if they share one (a file's `source:`)."""
+    first = facts[0].source if facts else None
+    return first if all(f.source == first for f in facts) else None
+
+
 def dump_servers(
     facts: Iterable[Fact],
     hidden: Iterable[tuple[int, str]],
@@ -529,9 +535,9 @@ def dump_servers(
     for guild_id in sorted(by_server.keys() | removed.keys()):
         own = sorted(by_server.get(guild_id, []), key=lambda f: f.id)
         part: dict[str, Any] = {}
-        first = own[0].source if own else None
-        if first is not None and all(f.source == first for f in own):
-            part["source"] = {"title": first.title, "date": first.date.isoformat()}
+        source = common_source(own)
+        if source is not None:
+            part["source"] = {"title": source.title, "date": source.date.isoformat()}
         part["facts"] = [fact_to_dict(f) for f in own]
         if guild_id in removed:
             part["hidden"] = sorted(removed[guild_id])

@@ -838,9 +838,10 @@ async def import_servers(
     by_scope: dict[int, list[Fact]] = {}
     for fact in doc.facts:
         by_scope.setdefault(fact.scope, []).append(fact)
+    scopes = by_scope.keys() | doc.hidden.keys()
     added = updated = unchanged = hidden = 0
     change = FactChange()
-    for scope in sorted(by_scope.keys() | doc.hidden.keys()):
+    for scope in sorted(scopes):
         facts = by_scope.get(scope, [])
         if scope == GLOBAL_SCOPE:
             report = await import_facts(session, facts, scope=scope, actor_id=actor_id)
@@ -861,7 +862,7 @@ async def import_servers(
         added, updated = added + report.added, updated + report.updated
         unchanged += report.unchanged
         change += part
-    servers = len((by_scope.keys() | doc.hidden.keys()) - {GLOBAL_SCOPE})
+    servers = len(scopes - {GLOBAL_SCOPE})
     return ImportReport(added, updated, unchanged, servers=servers, hidden=hidden), change
 
 
