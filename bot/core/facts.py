@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -41,6 +41,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    StringConstraints,
     ValidationError,
     field_validator,
 )
@@ -256,16 +257,10 @@ class ServerFactsSpec(BaseModel):
 
     source: SourceSpec | None = None
     facts: list[FactSpec] = Field(default_factory=list)
-    hidden: list[str] = Field(default_factory=list)
+    hidden: list[Annotated[str, StringConstraints(pattern=FACT_ID_PATTERN)]] = Field(
+        default_factory=list
+    )
     """Ids of bundled facts removed in this server."""
-
-    @field_validator("hidden", mode="after")
-    @classmethod
-    def _hidden(cls, v: list[str]) -> list[str]:
-        for slug in v:
-            if not re.fullmatch(FACT_ID_PATTERN, slug):
-                raise ValueError(f"a hidden fact's id must be 3-64 lowercase letters: {slug!r}")
-        return list(dict.fromkeys(v))
 
 
 class FactFileSpec(BaseModel):
