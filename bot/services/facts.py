@@ -208,8 +208,10 @@ class FactService:
         async with self.sessions() as session:
             return await store.list_facts(session, scope=guild_id)
 
-    def duplicate_of(self, question: str, guild_id: int) -> Duplicate | None:
-        """The fact a new question overlaps with in this server, if any."""
+    async def duplicate_of(self, question: str, guild_id: int) -> Duplicate | None:
+        """The fact a new question overlaps with in this server, if any (a server whose facts
+        are not read yet is read a slice at a time first, as for a question)."""
+        await self.read(guild_id)
         result = self.index.match(question, guild_id=guild_id)
         candidate = near_duplicate(result)
         if candidate is None:

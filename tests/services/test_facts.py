@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -125,11 +126,28 @@ async def test_a_rejection_needs_a_reason_and_keeps_it(service: FactService) -> 
 
 
 async def test_a_near_duplicate_is_explained_by_what_it_shares(service: FactService) -> None:
-    duplicate = service.duplicate_of("How many Olympic golds has Jason Kenny won?", GUILD)
+    duplicate = await service.duplicate_of("How many Olympic golds has Jason Kenny won?", GUILD)
     assert duplicate is not None and duplicate.fact.id == "jason-gold-count"
     assert duplicate.answered
     assert {"jason", "kenny"} <= set(duplicate.shared_words)
-    assert service.duplicate_of("What is the name of the office goldfish?", GUILD) is None
+    assert await service.duplicate_of("What is the name of the office goldfish?", GUILD) is None
+
+
+async def test_a_near_duplicate_in_a_server_not_read_yet_is_found_a_slice_at_a_time(
+    service: FactService, app: App
+) -> None:
+    cup = load_fact_file(REPO_ROOT / "tests" / "data" / "isolation_topic_facts.yaml", scope=GUILD)
+    for fact in cup:  # as a start loads them: held, not read yet
+        app.index.add(fact, refresh=False)
+    assert not app.index.holds(GUILD)
+    checking = asyncio.ensure_future(
+        service.duplicate_of("Who won the 2024 Northfield Cup final?", GUILD)
+    )
+    await asyncio.sleep(0)
+    assert GUILD in service.reading and not checking.done()  # other servers go on meanwhile
+    duplicate = await checking
+    assert duplicate is not None and duplicate.fact.id == "cup-winner"
+    assert app.index.holds(GUILD) and not service.reading
 
 
 async def test_a_near_duplicate_is_explained_in_the_words_of_facts_check(
@@ -138,7 +156,7 @@ async def test_a_near_duplicate_is_explained_in_the_words_of_facts_check(
     cup = load_fact_file(REPO_ROOT / "tests" / "data" / "isolation_topic_facts.yaml", scope=GUILD)
     await service.import_facts(cup, scope=GUILD, actor_id=MOD)
     question = "Who won the 2024 Northfield Cup final?"
-    duplicate = service.duplicate_of(question, GUILD)
+    duplicate = await service.duplicate_of(question, GUILD)
     assert duplicate is not None and duplicate.fact.id == "cup-winner"
     warning = overlap_text(question, duplicate)
     assert SAME_QUESTION in warning

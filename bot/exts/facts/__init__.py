@@ -131,7 +131,7 @@ class FactsCog(
             await say(interaction, problems_text(err))
             return
         responder = interaction
-        duplicate = self.facts.duplicate_of(draft.question, guild_id)
+        duplicate = await self.facts.duplicate_of(draft.question, guild_id)
         if duplicate is not None:
             clicked = await self._confirm(
                 interaction, label="Save anyway", embed=duplicate_embed(draft, duplicate)

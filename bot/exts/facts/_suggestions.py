@@ -99,7 +99,7 @@ async def post_review(
     bot: TriviaBot, interaction: discord.Interaction, suggestion: Suggestion, *, pending: int
 ) -> None:
     """Show one suggestion privately with its review buttons (for `/fact review`)."""
-    duplicate = bot.facts.duplicate_of(suggestion.question, suggestion.guild_id)
+    duplicate = await bot.facts.duplicate_of(suggestion.question, suggestion.guild_id)
     await interaction.response.send_message(
         embed=suggestion_embed(suggestion, pending=pending, duplicate=duplicate),
         view=review_view(suggestion.id),
@@ -172,7 +172,7 @@ class SuggestionsCog(commands.Cog):
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("suggestion channel %s of %s is gone", config.suggestion_channel_id, guild)
             return
-        duplicate = self.facts.duplicate_of(suggestion.question, guild.id)
+        duplicate = await self.facts.duplicate_of(suggestion.question, guild.id)
         try:
             message = await channel.send(
                 embed=suggestion_embed(suggestion, duplicate=duplicate),
@@ -247,7 +247,7 @@ class SuggestionsCog(commands.Cog):
             )
             return
         post = interaction.message
-        duplicate = self.facts.duplicate_of(draft.question, suggestion.guild_id)
+        duplicate = await self.facts.duplicate_of(draft.question, suggestion.guild_id)
         if duplicate is not None:
             view = ConfirmView(
                 owner_id=interaction.user.id,
