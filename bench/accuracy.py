@@ -13,6 +13,8 @@ as `../shared/eval/score.py` reads them):
              tests/data/isolation_topic_facts.yaml (a football cup final)
 - harbour, lakeside: ../shared/eval/topics/*/questions.jsonl, asked in a server with that
              topic's facts.yaml (when present)
+- rugby, swimming: bench/topics/*/questions.jsonl, the same for two topics written without
+             reading the matcher (bench/topics/README.md): measure on them, never tune to them
 
 Questions about a server's facts are asked in that server, with the bundled facts beside them,
 exactly as `python -m bot ask --guild ID` and `/ask` answer them. "Answered right" means a
@@ -62,6 +64,14 @@ SETS = [
         QuestionSet(topic, EVAL / "topics" / topic / "questions.jsonl", path)
         for topic in ("harbour", "lakeside")
         if (path := EVAL / "topics" / topic / "facts.yaml").exists()
+    ),
+    *(
+        QuestionSet(
+            topic,
+            ROOT / "bench" / "topics" / topic / "questions.jsonl",
+            ROOT / "bench" / "topics" / topic / "facts.yaml",
+        )
+        for topic in ("rugby", "swimming")
     ),
 ]
 

@@ -551,3 +551,82 @@ def test_how_close_to_a_record_is_how_far_outside_it() -> None:
         ),
     )
     assert _answer(index, "how close was volk to the course record") == "tri-record-gap"
+
+
+def test_officials_and_coaches_are_asked_for_in_slang() -> None:
+    """Members say "ref", "reffed" and "gaffer"; moderators write "referee" and "head coach"."""
+    index = _server_index(
+        _fact(
+            "hockey-mens-referee",
+            "Who refereed the men's final?",
+            "Ines Marlow refereed the men's final.",
+            accept=("Ines Marlow",),
+            kind="person",
+        ),
+        _fact(
+            "hockey-womens-referee",
+            "Who refereed the women's final?",
+            "Piet Sander refereed the women's final.",
+            accept=("Piet Sander",),
+            kind="person",
+        ),
+        _fact(
+            "hockey-orwell-coach",
+            "Who is the head coach of Orwell Hockey Club?",
+            "Dana Kerr is the head coach of Orwell Hockey Club.",
+            accept=("Dana Kerr",),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "who was the ref for the mens final") == "hockey-mens-referee"
+    assert _answer(index, "who reffed the women's final?") == "hockey-womens-referee"
+    assert _answer(index, "who's the orwell gaffer") == "hockey-orwell-coach"
+
+
+def test_a_question_about_another_season_or_another_count_is_declined() -> None:
+    """The facts are about one final: last season's tries, or caps the facts never count, are
+    not answered with this final's figures."""
+    index = _server_index(
+        _fact(
+            "netball-okafor-goals",
+            "How many goals did Zara Okafor score in the final?",
+            "Zara Okafor scored 31 goals in the final.",
+            accept=("31",),
+            kind="number",
+        ),
+        _fact(
+            "netball-okafor-age",
+            "How old is Zara Okafor?",
+            "Zara Okafor is 24 and from Jamaica.",
+            phrasings=("Where is Okafor from?",),
+            accept=("24",),
+            kind="number",
+        ),
+    )
+    assert _answer(index, "how many goals did okafor score in the final") == "netball-okafor-goals"
+    assert _answer(index, "how many goals did okafor score last season") is None
+    assert _answer(index, "what was okafor's tally in last year's final?") is None
+    assert _answer(index, "how many caps does okafor have for jamaica") is None
+
+
+def test_who_said_finds_the_speaker_without_quotation_marks() -> None:
+    index = _server_index(
+        _fact(
+            "darts-price-quote",
+            "What did Lena Price say after the final?",
+            'Lena Price said: "My arm was shaking on the last dart, I could not feel it."',
+            accept=("Lena Price",),
+            kind="text",
+        ),
+        _fact(
+            "darts-winner",
+            "Who won the darts final?",
+            "Lena Price won the final 7-5.",
+            accept=("Lena Price",),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "who said my arm was shaking on the last dart") == "darts-price-quote"
+    assert _answer(index, "who was it that said my arm was shaking on the last dart?") == (
+        "darts-price-quote"
+    )

@@ -28,6 +28,15 @@ from bot.core.text import content_tokens, tokens
         ("who's the keeper", "who is the goalkeeper"),
         ("the skipper", "the captain"),
         ("the gaffer", "the manager"),
+        ("the gaffer", "the head coach"),
+        ("who was the ref", "who was the referee"),
+        ("who reffed the final", "who refereed the final"),
+        ("who skippered them", "who captained them"),
+        ("motm", "player of the match"),
+        ("sin binned", "yellow card"),
+        ("score at ht", "score at half time"),
+        ("pens", "penalties"),
+        ("a PR", "a personal best"),
     ],
 )
 def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:

@@ -182,13 +182,30 @@ for _w in LANGUAGE_TYPO_POOL:
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{6,})[\"“”]|(?<![\w])['‘’](.{6,})['‘’](?![\w])")
 
 
+SAID_WORDS_MIN = 3
+"""Words after "who said" that are taken as the words quoted, without quotation marks."""
+SAID_WITHIN = 4
+"""How far into a question "said" may come ("who was it that said ...")."""
+
+
 def _quoted_span(text: str) -> str:
-    """The words a question quotes ("who said 'it's now or never'?"), folded; "" if none."""
+    """The words a question quotes ("who said 'it's now or never'?"), folded; "" if none.
+    Without quotation marks, what follows "who said" (or "which player said") is quoted."""
     m = _QUOTED.search(text)
-    if m is None:
+    if m is not None:
+        span = fold(m.group(1) or m.group(2)).strip()
+        return span if len(span.split()) >= 2 else ""
+    said = fold(text).split()
+    if not said or said[0] not in {"who", "which"}:
         return ""
-    span = fold(m.group(1) or m.group(2)).strip()
-    return span if len(span.split()) >= 2 else ""
+    for i, word in enumerate(said[1 : SAID_WITHIN + 1], start=1):
+        if tokens(word.strip(",:;")) == ("say",):
+            rest = said[i + 1 :]
+            if rest[:1] == ["that"]:
+                rest = rest[1:]
+            span = " ".join(rest).strip(" ?!.,'\"")
+            return span if len(span.split()) >= SAID_WORDS_MIN else ""
+    return ""
 
 
 _MONEY_VERBS = language().money_verbs
@@ -259,6 +276,8 @@ def _possessed(text: str, raw: Sequence[str], query: _Query) -> frozenset[str]:
     someone it names ("Novak's coach" -> coach): a fact without it is not about what is asked."""
     found = set()
     for i, w in enumerate(raw[:-1]):
+        if w == "how" and raw[i + 1] == "many" and i + 2 < len(raw):
+            w, i = "what", i + 1  # "how many caps ...": caps is what is counted
         if w in {"what", "which"}:  # "at what km ...", "which twins ..."
             focus = tokens(raw[i + 1])
             if (
