@@ -201,6 +201,10 @@ _FACT_COLUMNS = (
 )
 
 
+LOAD_BATCH = 2000
+"""Fact rows read from the database at a time when facts are loaded."""
+
+
 class _ListReader(dict[Any, tuple[str, ...]]):
     """Decodes a JSON list column into a tuple, once per distinct value: most facts share
     their tags and many their accepted answers, so most rows cost one dictionary look-up (and
@@ -223,22 +227,40 @@ class _ListReader(dict[Any, tuple[str, ...]]):
 
 async def _load_facts(session: AsyncSession, *where: ColumnElement[bool]) -> list[tuple[int, Fact]]:
     """(row id, fact) of the fact rows matching `where`, in row id order: two column selects
-    (facts, then their phrasings), no ORM objects."""
-    rows = (await session.execute(select(*_FACT_COLUMNS).where(*where).order_by(FACTS.c.id))).all()
+    (the phrasings, then the facts, streamed so that only a batch of rows is held at a time
+    beside the facts made of them), no ORM objects."""
     texts: dict[int, list[str]] = {}
-    phrasings = await session.execute(
+    phrasings = await session.stream(
         select(PHRASINGS.c.fact_id, PHRASINGS.c.text)
         .join(FACTS, FACTS.c.id == PHRASINGS.c.fact_id)
         .where(*where)
         .order_by(PHRASINGS.c.fact_id, PHRASINGS.c.position)
+        .execution_options(yield_per=LOAD_BATCH)
     )
-    for fact_id, text in phrasings:
-        found = texts.get(fact_id)
-        if found is None:
-            texts[fact_id] = [text]
-        else:
-            found.append(text)
+    async for batch in phrasings.partitions():
+        for fact_id, text in batch:
+            found = texts.get(fact_id)
+            if found is None:
+                texts[fact_id] = [text]
+            else:
+                found.append(text)
     lists = _ListReader()
+    out: list[tuple[int, Fact]] = []
+    result = await session.stream(
+        select(*_FACT_COLUMNS)
+        .where(*where)
+        .order_by(FACTS.c.id)
+        .execution_options(yield_per=LOAD_BATCH)
+    )
+    async for rows in result.partitions():
+        out.extend(_facts_of(rows, texts, lists))
+    return out
+
+
+def _facts_of(
+    rows: Iterable[Any], texts: dict[int, list[str]], lists: _ListReader
+) -> list[tuple[int, Fact]]:
+    """The facts of a batch of fact rows, with their phrasings."""
     out = []
     for (
         row_id,
