@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.facts import Fact, Source
 from bot.core.matcher import FactIndex, Outcome
+from bot.core.matcher._terms import MAX_NAMESAKES
 from bot.core.text import content_tokens, tokens
 
 GUILD = 5151
@@ -630,3 +631,30 @@ def test_who_said_finds_the_speaker_without_quotation_marks() -> None:
     assert _answer(index, "who was it that said my arm was shaking on the last dart?") == (
         "darts-price-quote"
     )
+
+
+def test_a_surname_many_people_share_still_answers_with_the_first_name() -> None:
+    """Thirty Okoros: "Okoro" alone names nobody in particular (so facts that say only
+    "Okoro" are not tied to all thirty of them), but "Ada Okoro" is one person."""
+    firsts = [
+        f"{a}{b}"
+        for a in ("Ad", "Be", "Ch", "Du", "El", "Fa")
+        for b in ("an", "el", "ia", "or", "us")
+    ]
+    index = _server_index(
+        *(
+            _fact(
+                f"club-{first.lower()}-age",
+                f"How old is {first} Okoro?",
+                f"{first} Okoro is {20 + i} years old.",
+                accept=(str(20 + i),),
+                kind="number",
+            )
+            for i, first in enumerate(firsts)
+        )
+    )
+    assert len(firsts) > MAX_NAMESAKES
+    assert (
+        _answer(index, f"how old is {firsts[7].lower()} okoro") == f"club-{firsts[7].lower()}-age"
+    )
+    assert _answer(index, "how old is okoro") is None  # which of them?

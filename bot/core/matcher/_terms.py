@@ -69,6 +69,9 @@ ORDINAL_TOKEN = re.compile(r"^\d+th$")
 YEAR_TOKEN = re.compile(r"^(19|20)\d\d$")
 TIME_TOKEN = re.compile(r"^\d{1,2}:\d\d")
 SCORE_TOKEN = re.compile(r"^\d{1,2}-\d{1,2}$")
+MAX_NAMESAKES = 25
+"""A name that more people than this share ("Smith" in a scope of many thousand facts) names
+nobody in particular: alone, it is no person's key term (with a first name, it may be)."""
 NO_KEYS: frozenset[str] = frozenset()
 ALL = "\x00all"
 """In `Lexicon.learned`: a change that may touch every fact of the scope."""
@@ -527,8 +530,10 @@ class Lexicon:
             # A shared surname beside one unambiguous full name elsewhere in the text is that person.
             sure = {p for ps in people if len(ps) == 1 for p in ps}
             resolved = [ps & sure if len(ps) > 1 and ps & sure else ps for ps in people]
-            found["person"] = set().union(*resolved)
-        if imply_sex and "sex" not in found and people:
+            resolved = [ps for ps in resolved if len(ps) <= MAX_NAMESAKES]
+            if resolved:
+                found["person"] = set().union(*resolved)
+        if imply_sex and "sex" not in found and "person" in found:
             implied = {s for p in found["person"] if (s := self.sex_of(p))}
             if implied:
                 found["sex"] = implied
