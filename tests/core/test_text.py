@@ -37,6 +37,9 @@ from bot.core.text import content_tokens, tokens
         ("score at ht", "score at half time"),
         ("pens", "penalties"),
         ("a PR", "a personal best"),
+        ("how many finishers", "how many finished"),
+        ("the previous record", "the before record"),
+        ("on the start line", "starters"),
     ],
 )
 def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:
