@@ -38,7 +38,7 @@ from bot.core.text import content_tokens, tokens
         ("pens", "penalties"),
         ("a PR", "a personal best"),
         ("how many finishers", "how many finished"),
-        ("the previous record", "the before record"),
+        ("the record held previously", "the record held before"),
         ("on the start line", "starters"),
     ],
 )
