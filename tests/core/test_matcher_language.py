@@ -658,3 +658,23 @@ def test_a_surname_many_people_share_still_answers_with_the_first_name() -> None
         _answer(index, f"how old is {firsts[7].lower()} okoro") == f"club-{firsts[7].lower()}-age"
     )
     assert _answer(index, "how old is okoro") is None  # which of them?
+
+
+def test_at_what_distance_asks_where_on_the_course_not_the_margin() -> None:
+    index = _server_index(
+        _fact(
+            "ski-lindqvist-fall",
+            "Where did Lindqvist fall in the 30 km race?",
+            "Lindqvist fell at 18 km and finished fourth.",
+            accept=("18 km",),
+            kind="text",
+        ),
+        _fact(
+            "ski-winner",
+            "Who won the 30 km race?",
+            "Marte Aas won the 30 km race by 12 seconds.",
+            accept=("Marte Aas",),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "at what distance did lindqvist fall") == "ski-lindqvist-fall"
