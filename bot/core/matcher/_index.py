@@ -71,7 +71,7 @@ SUGGEST_THRESHOLD = 45.0
 MAX_SUGGESTIONS = 3
 ROLE_SCAN = 50
 """How many facts naming a person are read for the roles the facts give them."""
-READ_BUDGET = 15_000
+READ_BUDGET = 10_000
 """How many servers' facts an index holds read at once, by default (see FactIndex.read_budget)."""
 READ_SLICE = 0.01
 """Seconds of reading between two steps of `FactIndex.read_steps` (other work runs between)."""
