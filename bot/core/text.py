@@ -114,7 +114,13 @@ def _raw_words(text: str) -> list[str]:
         text = join_thousands(text)
     if "s" in text:
         text = _PLURAL_NUMBER.sub(r"\1", text)
-    raw = [part for word in _TOKEN.findall(text) for part in ABBREVIATIONS.get(word, (word,))]
+    raw: list[str] = []
+    for word in _TOKEN.findall(text):
+        short = ABBREVIATIONS.get(word)
+        if short is None or (raw and raw[-1][:1].isdigit()):
+            raw.append(word)  # after a number, a letter is its unit ("100 m"), not a word
+        else:
+            raw.extend(short)
     return _number_words(raw)
 
 

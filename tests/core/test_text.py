@@ -105,3 +105,10 @@ def test_the_matcher_and_the_quiz_fold_text_alike(
 
     assert content_tokens(tokens(text)) == matcher
     assert answer_tokens(text) == quiz
+
+
+def test_a_short_form_after_a_number_is_its_unit() -> None:
+    """ "W" is the women's event, but the "m" of "100 m" is metres, not the men."""
+    assert "men" not in tokens("the women's 100 m freestyle")
+    assert "men" not in tokens("the women's 100m freestyle")
+    assert "women" in tokens("who won the W omnium")
