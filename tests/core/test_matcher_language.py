@@ -678,3 +678,25 @@ def test_at_what_distance_asks_where_on_the_course_not_the_margin() -> None:
         ),
     )
     assert _answer(index, "at what distance did lindqvist fall") == "ski-lindqvist-fall"
+
+
+def test_the_championships_and_taking_part_are_not_winning() -> None:
+    """A fact about everyone who took part in the championships is not about its winners."""
+    index = _server_index(
+        _fact(
+            "athletics-entries",
+            "How many athletes took part in the county championships?",
+            "A total of 640 athletes from 31 clubs took part over two days.",
+            accept=("640",),
+            kind="number",
+        ),
+        _fact(
+            "athletics-long-jump",
+            "Who won the women's long jump?",
+            "Priya Nandakumar of Eastgate Harriers won the women's long jump with 6.12 m.",
+            accept=("Priya Nandakumar",),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "which club does nandakumar compete for") != "athletics-entries"
+    assert _answer(index, "how many athletes took part") == "athletics-entries"
