@@ -40,6 +40,8 @@ from bot.core.text import content_tokens, tokens
         ("how many finishers", "how many finished"),
         ("the record held previously", "the record held before"),
         ("on the start line", "starters"),
+        ("the 200 fly", "the 200 butterfly"),
+        ("the 100 free", "the 100 freestyle"),
     ],
 )
 def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:
