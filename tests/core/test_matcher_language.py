@@ -700,3 +700,25 @@ def test_the_championships_and_taking_part_are_not_winning() -> None:
     )
     assert _answer(index, "which club does nandakumar compete for") != "athletics-entries"
     assert _answer(index, "how many athletes took part") == "athletics-entries"
+
+
+def test_a_distance_the_facts_do_not_have_is_not_answered_with_another() -> None:
+    index = _server_index(
+        _fact(
+            "track-mens-4x400",
+            "Who won the men's 4 x 400 m relay?",
+            "Harlow AC won the men's 4 x 400 m relay in 3:09.12.",
+            phrasings=("What was the men's relay time?",),
+            accept=("Harlow AC",),
+            kind="text",
+        ),
+        _fact(
+            "track-womens-long-jump",
+            "Who won the women's long jump?",
+            "Ines Duarte won the women's long jump.",
+            accept=("Ines Duarte",),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "who won the men's 4 x 400 m relay") == "track-mens-4x400"
+    assert _answer(index, "who won the men's 4 x 100 m relay") is None

@@ -107,6 +107,9 @@ ABSENT_ANCHOR_PENALTY = 18.0
 """The question names a key term of a kind (an event, a country ...) the fact does not mention."""
 CONFLICT_PENALTY = 45.0
 """A key term of the question contradicts the fact (Laura vs Jason, women's vs men's)."""
+NUMBER_CONFLICT_PENALTY = 25.0
+"""The question names a number the fact does not, and the fact's questions name another."""
+_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 PARTIAL_ANCHOR_PENALTY = 10.0
 """The question names a key term that the fact does not, beside ones it does."""
 SUBJECT_MISSING_PENALTY = 10.0
@@ -375,9 +378,14 @@ class _Query:
     general: tuple[tuple[str, frozenset[str]], ...] = ()
     """Its general words, with the concepts a fact may name them by ("how many people
     finished?" of "28,614 runners finished")."""
+    numbers: frozenset[str] = frozenset()
+    """Its plain numbers ("the 4 x 100 m relay"), not years, times or places."""
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
+        self.numbers = frozenset(
+            t for t in self.content if _PLAIN_NUMBER.match(t) and not YEAR_TOKEN.match(t)
+        )
         self.name_people = {
             t: frozenset(self.lexicon.names[t]) for t in self.content if t in self.lexicon.names
         }
@@ -1597,6 +1605,16 @@ class FactIndex:
                 penalty += CONFLICT_PENALTY
             elif q_values - f_values:
                 penalty += PARTIAL_ANCHOR_PENALTY
+        if query.numbers and not query.yes_no and "compare" not in q_anchors:
+            # "the 4 x 100 m relay" is not "the 4 x 200 m relay": a number the question names
+            # that the fact does not, where the fact's own questions name another one.
+            missing = query.numbers.difference(entry.vocab)
+            if missing and any(
+                t not in query.numbers and _PLAIN_NUMBER.match(t) and not YEAR_TOKEN.match(t)
+                for toks in entry.wordings[: len(entry.fact.all_questions)]
+                for t in toks
+            ):
+                penalty += NUMBER_CONFLICT_PENALTY
         if asks_for_subject:
             return penalty
         if entry.fact.scope != query.scope and not _names_topic(entry, query):
