@@ -722,3 +722,23 @@ def test_a_distance_the_facts_do_not_have_is_not_answered_with_another() -> None
     )
     assert _answer(index, "who won the men's 4 x 400 m relay") == "track-mens-4x400"
     assert _answer(index, "who won the men's 4 x 100 m relay") is None
+
+
+def test_a_race_under_a_minute_has_a_winning_time() -> None:
+    index = _server_index(
+        _fact(
+            "track-mens-100",
+            "Who won the men's 100 m?",
+            "Kofi Mensah won the men's 100 m in 9.94.",
+            accept=("Kofi Mensah",),
+            kind="person",
+        ),
+        _fact(
+            "track-mensah-age",
+            "How old is Kofi Mensah?",
+            "Mensah is 23.",
+            accept=("23",),
+            kind="number",
+        ),
+    )
+    assert _answer(index, "mensah's winning time in the 100?") == "track-mens-100"

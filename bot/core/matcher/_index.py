@@ -321,6 +321,10 @@ _BREAK = "\x00"
 """Between two texts of a fact: the words either side are not one name."""
 _IMPLICIT = frozenset({"score", "time", "racetime", "year", "whatyear", "age"})
 _AGE_ASIDE = re.compile(r"[A-Za-z], (?:1[4-9]|[2-9]\d),")
+_SHORT_TIME = re.compile(
+    r"\b(?:in|clocked|clocking|at) \d{1,2}\.\d{2}\b(?! ?(?:m|km|metres|points|pts)\b)"
+)
+"""A race under a minute: "won the 100 m in 57.91" is a time, as "in 2:05:41" is."""
 """A number set off by commas after a name ("Novak, 27, was gracious") is the person's age."""
 
 _FACTORS: dict[tuple[float, ...], tuple[float, ...]] = {}
@@ -967,6 +971,8 @@ class FactIndex:
                 else ()
             )
         }
+        if _SHORT_TIME.search(fact.answer):
+            implicit.update(("time", "racetime"))
         if _AGE_ASIDE.search(fact.answer):
             implicit.add("age")  # "Paul Keane of Ireland, 44, won ...": his age
         for content, factor in (
