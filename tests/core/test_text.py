@@ -42,6 +42,8 @@ from bot.core.text import content_tokens, tokens
         ("on the start line", "starters"),
         ("the 200 fly", "the 200 butterfly"),
         ("the 100 free", "the 100 freestyle"),
+        ("the old record", "the previous record"),
+        ("an Aussie", "Oz"),
     ],
 )
 def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:
