@@ -742,3 +742,24 @@ def test_a_race_under_a_minute_has_a_winning_time() -> None:
         ),
     )
     assert _answer(index, "mensah's winning time in the 100?") == "track-mens-100"
+
+
+def test_a_competition_named_a_shield_or_a_bowl_is_not_a_person() -> None:
+    index = _server_index(
+        _fact(
+            "lacrosse-winner",
+            "Who won the 2026 Eastern Bowl final?",
+            "Marlow Falcons beat Ridgeway to win the Eastern Bowl final.",
+            phrasings=("Who are the Eastern Bowl champions?",),
+            accept=("Marlow Falcons",),
+            kind="text",
+        ),
+        _fact(
+            "lacrosse-referee",
+            "Who refereed the Eastern Bowl final?",
+            "Dana Frey refereed the final.",
+            accept=("Dana Frey",),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "who won the bowl") == "lacrosse-winner"
