@@ -13,8 +13,9 @@ as `../shared/eval/score.py` reads them):
              tests/data/isolation_topic_facts.yaml (a football cup final)
 - harbour, lakeside: ../shared/eval/topics/*/questions.jsonl, asked in a server with that
              topic's facts.yaml (when present)
-- rugby, swimming: bench/topics/*/questions.jsonl, the same for two topics written without
-             reading the matcher (bench/topics/README.md): measure on them, never tune to them
+- rugby, swimming, golf, basketball: bench/topics/*/questions.jsonl, the same for topics
+             written without reading the matcher (bench/topics/README.md says which are only
+             measured)
 
 Questions about a server's facts are asked in that server, with the bundled facts beside them,
 exactly as `python -m bot ask --guild ID` and `/ask` answer them. "Answered right" means a
@@ -71,7 +72,7 @@ SETS = [
             ROOT / "bench" / "topics" / topic / "questions.jsonl",
             ROOT / "bench" / "topics" / topic / "facts.yaml",
         )
-        for topic in ("rugby", "swimming")
+        for topic in ("rugby", "swimming", "golf", "basketball")
     ),
 ]
 
