@@ -44,6 +44,8 @@ from bot.core.text import content_tokens, tokens
         ("the 100 free", "the 100 freestyle"),
         ("the old record", "the previous record"),
         ("an Aussie", "Oz"),
+        ("were they ever in front", "were they ever ahead"),
+        ("who led at half time", "who was in the lead at the break"),
     ],
 )
 def test_equivalent_texts_normalise_alike(a: str, b: str) -> None:
