@@ -340,6 +340,27 @@ class NumberWordsSpec(BaseModel):
     ordinal_tens: dict[str, int]
 
 
+class DurationSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    asks: list[str] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
+
+    @field_validator("asks", mode="after")
+    @classmethod
+    def _asks(cls, v: list[str]) -> list[str]:
+        for phrase in v:
+            if not re.fullmatch(r"[a-z0-9]+(?: [a-z0-9]+)*", phrase):
+                raise ValueError(f"a duration question is lowercase words: {phrase!r}")
+        return v
+
+    @field_validator("verbs", mode="after")
+    @classmethod
+    def _verbs(cls, v: list[str]) -> list[str]:
+        _words_only(v, "duration verbs")
+        return v
+
+
 class LanguageSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -350,6 +371,7 @@ class LanguageSpec(BaseModel):
     place_words: list[str] = Field(default_factory=list)
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
+    durations: DurationSpec = Field(default_factory=DurationSpec)
     stand_ins: dict[str, list[str]] = Field(default_factory=dict)
     context_words: list[str] = Field(default_factory=list)
     sequence_words: list[str] = Field(default_factory=list)
@@ -434,6 +456,11 @@ class Language:
     """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
     money_verbs: frozenset[str]
     """after "how much", these verbs ask for prize money ("how much did Okello get?")"""
+    duration_asks: tuple[tuple[str, ...], ...]
+    """words that ask for a duration ("how long")"""
+    duration_verbs: frozenset[str]
+    """the last word of a question asking for a duration that says it lasted, not that someone
+    won ("how long did the final take?")"""
     stand_ins: dict[str, frozenset[str]]
     """a general word of a question -> the concepts a fact may name it by ("how many people"
     are the runners or the spectators)"""
@@ -481,6 +508,8 @@ def parse_language(raw: Any, *, file: str) -> Language:
         place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
         team_words=frozenset(spec.team_words),
         money_verbs=frozenset(spec.money_verbs),
+        duration_asks=tuple(tuple(phrase.split()) for phrase in spec.durations.asks),
+        duration_verbs=frozenset(spec.durations.verbs),
         stand_ins={w: frozenset(concepts) for w, concepts in spec.stand_ins.items()},
         context_words=frozenset(spec.context_words),
         sequence_words=frozenset(spec.sequence_words),

@@ -192,6 +192,8 @@ def _quoted_span(text: str) -> str:
 
 
 _MONEY_VERBS = language().money_verbs
+_DURATION_ASKS = language().duration_asks
+_DURATION_VERBS = language().duration_verbs
 _GENERAL_WORDS = language().stand_ins
 _CONTEXT_WORDS = language().context_words
 _PLACE_WORDS = language().place_words
@@ -204,6 +206,18 @@ def _asks_money(raw: Sequence[str]) -> bool:
         any(a == "how" and b == "much" for a, b in itertools.pairwise(raw))
         and any(w in _MONEY_VERBS for w in raw)
         and raw[-1:] != ["by"]
+    )
+
+
+def _asks_duration(raw: Sequence[str]) -> bool:
+    """ "How long did Kang vs Novak take?": words that ask for a duration, and a last word that
+    says how long it lasted (read as "win" otherwise)."""
+    if not raw or raw[-1] not in _DURATION_VERBS:
+        return False
+    return any(
+        tuple(raw[i : i + len(ask)]) == ask
+        for ask in _DURATION_ASKS
+        for i in range(len(raw) - len(ask) + 1)
     )
 
 
@@ -1263,7 +1277,7 @@ class FactIndex:
         joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
         toks = tuple(self._correct(view, t) for t in joined)
         raw = words(text)
-        if toks[-1:] == ("win",) and raw[-1:] in (["take"], ["took"]) and "long" in toks:
+        if toks and _asks_duration(raw) and toks[-1:] == tokens(raw[-1]):
             toks = toks[:-1]  # "how long did Kang vs Novak take?" asks how long, not who won
         content = list(dict.fromkeys(content_tokens(toks)))
         if content and _asks_money(raw) and not any(t in _MEASURES for t in content):
