@@ -1325,7 +1325,7 @@ class FactIndex:
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
-        bounded: list[tuple[float, float, float, _Entry]] = []
+        bounded: list[tuple[float, float, float, _Entry, frozenset[str]]] = []
         weight = query.weights.__getitem__
         # One word of a long question says less about what is asked than one of a short one.
         unmatched_each = UNMATCHED_WORD_PENALTY * min(1.0, LONG_QUESTION / len(content))
@@ -1334,9 +1334,10 @@ class FactIndex:
                 continue
             if entry.stale:
                 self._refresh(entry, self._lexicon_of(entry, view))
-            matched = self._matched(entry, query)
+            in_role = self._in_role(entry, query)  # read once: matching, penalties and scoring
+            matched = self._matched(entry, query, in_role)
             recall = sum(map(weight, matched)) / query.total
-            penalty = self._penalties(entry, query)
+            penalty = self._penalties(entry, query, in_role)
             # A telling word of the question that other facts here use, and this one doesn't,
             # points at those facts ("novak's coach" is not "novak").
             penalty += unmatched_each * sum(1 for t in query.specific if t not in matched)
@@ -1349,20 +1350,20 @@ class FactIndex:
                 penalty += POSSESSED_PENALTY  # "Novak's coach" is not Novak
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
-                bounded.append((bound, recall, penalty, entry))
+                bounded.append((bound, recall, penalty, entry, in_role))
         quoted = _quoted_span(text)
         if quoted:  # "who said 'it's now or never'?": the words quoted pick the fact
             bounded = [
-                (bound + bonus, recall, penalty - bonus, entry)
-                for bound, recall, penalty, entry in bounded
+                (bound + bonus, recall, penalty - bonus, entry, in_role)
+                for bound, recall, penalty, entry, in_role in bounded
                 for bonus in (self._quote_bonus(quoted, entry.fact),)
             ]
         bounded.sort(key=lambda b: b[0], reverse=True)
         scored: list[Candidate] = []
-        for bound, recall, penalty, entry in bounded:
+        for bound, recall, penalty, entry, in_role in bounded:
             if len(scored) >= MAX_SUGGESTIONS and bound <= scored[MAX_SUGGESTIONS - 1].score:
                 break
-            scored.append(self._score(entry, query, recall, penalty, view))
+            scored.append(self._score(entry, query, recall, penalty, view, in_role))
             scored.sort(key=lambda c: c.score, reverse=True)
         # One common word ("race?", "gold") cannot pick a fact out; one rare word ("awang") can.
         vague = len(content) == 1 and view.df(content[0]) > max(
@@ -1470,15 +1471,21 @@ class FactIndex:
         return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
     def _score(
-        self, entry: _Entry, query: _Query, recall: float, penalty: float, view: _View
+        self,
+        entry: _Entry,
+        query: _Query,
+        recall: float,
+        penalty: float,
+        view: _View,
+        in_role: frozenset[str],
     ) -> Candidate:
-        """Score a candidate by its best phrasing; recall and penalties come computed."""
+        """Score a candidate by its best phrasing; recall, penalties and the people it is about
+        by their role (`_in_role`) come computed."""
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
         named = self._named(entry, query)  # "felix" of a fact that says "Braun"
         answered = query.token_set.intersection(entry.answer_vocab) | named
-        in_role = self._in_role(entry, query)
         explained: frozenset[str] = NO_KEYS  # words of a phrasing the people's role stands for
         if in_role:
             answered |= {t for t, ps in query.name_people.items() if ps & in_role}
@@ -1535,9 +1542,8 @@ class FactIndex:
         return frozenset(t for t, ps in query.name_people.items() if ps & people)
 
     @classmethod
-    def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
+    def _matched(cls, entry: _Entry, query: _Query, in_role: frozenset[str]) -> frozenset[str]:
         matched = query.token_set.intersection(entry.vocab) | cls._named(entry, query)
-        in_role = cls._in_role(entry, query)
         if in_role:  # "how much did Okello get?" of the runner-up's prize
             matched |= {t for t, ps in query.name_people.items() if ps & in_role}
             if len(in_role) > 1:  # "Ferrante vs Okafor": their final
@@ -1555,7 +1561,7 @@ class FactIndex:
         return matched
 
     @staticmethod
-    def _penalties(entry: _Entry, query: _Query) -> float:
+    def _penalties(entry: _Entry, query: _Query, in_role: frozenset[str]) -> float:
         q_anchors, qtype = query.anchors, query.qtype
         q_people = q_anchors.get("person", frozenset())
         # "Who is the 33-year-old?" is answered by "how old is Jason Kenny?" (33).
@@ -1570,7 +1576,7 @@ class FactIndex:
             if cls == "compare" and qtype is not QType.COUNT:
                 continue  # "more than a second?" compares; only "how many more" counts one
             f_values = entry.anchors.get(cls, frozenset())
-            if cls == "person" and not f_values and q_values <= FactIndex._in_role(entry, query):
+            if cls == "person" and not f_values and q_values <= in_role:
                 continue  # the fact is about their role: "the runner-up's prize"
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
