@@ -551,3 +551,63 @@ def test_how_close_to_a_record_is_how_far_outside_it() -> None:
         ),
     )
     assert _answer(index, "how close was volk to the course record") == "tri-record-gap"
+
+
+SKI_SPRINT = [
+    _fact(
+        "ski-womens-winner",
+        "Who won the women's sprint at the Nordvik Cup?",
+        "Lene Aas of Norway won the women's sprint.",
+        accept=("Lene Aas", "Aas"),
+        kind="person",
+    ),
+    _fact(
+        "ski-womens-second",
+        "Who finished second in the women's sprint?",
+        "Kari Dahl of Sweden was second in the women's sprint.",
+        accept=("Kari Dahl", "Dahl"),
+        kind="person",
+    ),
+    _fact(
+        "ski-womens-third",
+        "Who finished third in the women's sprint?",
+        "Mia Berg of Finland was third in the women's sprint.",
+        accept=("Mia Berg", "Berg"),
+        kind="person",
+    ),
+    _fact(
+        "ski-mens-winner",
+        "Who won the men's sprint at the Nordvik Cup?",
+        "Ole Strand of Norway won the men's sprint.",
+        accept=("Ole Strand", "Strand"),
+        kind="person",
+    ),
+    _fact(
+        "ski-aas-coach",
+        "Who coaches Lene Aas?",
+        "Lene Aas is coached by Tor Lund.",
+        accept=("Tor Lund", "Lund"),
+        kind="person",
+    ),
+    _fact(
+        "ski-aas-preparation",
+        "How long did Aas train in the mountains before the cup?",
+        "Lene Aas trained at altitude in Livigno for six weeks before the cup.",
+        phrasings=("Where did Aas prepare for the Nordvik Cup?",),
+        accept=("six weeks", "6"),
+        kind="time",
+    ),
+    _fact(
+        "ski-dahl-place",
+        "How did Kari Dahl do in the women's sprint?",
+        "Kari Dahl finished second in the women's sprint.",
+        accept=("second", "2nd"),
+        kind="ordinal",
+    ),
+]
+
+
+def test_where_did_someone_train_asks_for_a_location_not_a_finishing_place() -> None:
+    index = _server_index(*SKI_SPRINT)
+    assert _answer(index, "where did aas train for the cup") == "ski-aas-preparation"
+    assert _answer(index, "where did dahl finish in the sprint?") == "ski-dahl-place"

@@ -439,6 +439,11 @@ _NOT_WHERE = frozenset(
     {QType.COUNT, QType.PERSON, QType.TIME, QType.DATE, QType.MEDAL, QType.REASON, QType.QUOTE}
 )
 """What a fact's own questions may all ask for that no "where ...?" question asks."""
+_ABOUT_SUBJECT = frozenset({QType.PERSON, QType.COUNT})
+"""Questions that a fact's own question of that kind answers only when it is not about the
+person asked of ("who is Laura?" does not answer "who coaches Laura?", nor "how many golds has
+Jason?" "how many more golds has Jason than Laura?"): "where did Alemu prepare?" answers "where
+did Alemu train?"."""
 _IMPLIED_MEASURES = frozenset({"year", "racetime"})
 """Measures a fact has for naming a year or a time anywhere, not for asking about one."""
 
@@ -1623,7 +1628,9 @@ class FactIndex:
         if query.where and entry.asks and entry.asks <= _NOT_WHERE:
             penalty += KIND_MISMATCH_PENALTY  # "where does it finish?" of "how many finished?"
         wanted = KIND_FOR_QTYPE.get(qtype)
-        if wanted is not None and not (qtype in entry.asks and not entry.subjects & q_people):
+        if wanted is not None and not (
+            qtype in entry.asks and (qtype not in _ABOUT_SUBJECT or not entry.subjects & q_people)
+        ):
             # (A fact whose own questions ask the same "who ...?" answers it, whatever kind
             # its moderator gave it; but "who is Laura?" does not answer "who coaches Laura?")
             if (
