@@ -372,6 +372,7 @@ class LanguageSpec(BaseModel):
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
     durations: DurationSpec = Field(default_factory=DurationSpec)
+    neighbours: dict[str, int] = Field(default_factory=dict)
     stand_ins: dict[str, list[str]] = Field(default_factory=dict)
     context_words: list[str] = Field(default_factory=list)
     sequence_words: list[str] = Field(default_factory=list)
@@ -418,6 +419,15 @@ class LanguageSpec(BaseModel):
             _words_only(words, "the concepts a stand-in word may mean")
         return v
 
+    @field_validator("neighbours", mode="after")
+    @classmethod
+    def _neighbours(cls, v: dict[str, int]) -> dict[str, int]:
+        _words_only(v, "neighbour words")
+        for word, shift in v.items():
+            if shift not in {-1, 1}:
+                raise ValueError(f"a neighbour is one place after (1) or before (-1): {word!r}")
+        return v
+
     @field_validator("key_terms", mode="after")
     @classmethod
     def _key_terms(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -461,6 +471,9 @@ class Language:
     duration_verbs: frozenset[str]
     """the last word of a question asking for a duration that says it lasted, not that someone
     won ("how long did the final take?")"""
+    neighbours: dict[str, int]
+    """a word that asks who finished one place after (1) or before (-1) someone named ("who
+    finished behind Okello?")"""
     stand_ins: dict[str, frozenset[str]]
     """a general word of a question -> the concepts a fact may name it by ("how many people"
     are the runners or the spectators)"""
@@ -510,6 +523,7 @@ def parse_language(raw: Any, *, file: str) -> Language:
         money_verbs=frozenset(spec.money_verbs),
         duration_asks=tuple(tuple(phrase.split()) for phrase in spec.durations.asks),
         duration_verbs=frozenset(spec.durations.verbs),
+        neighbours=dict(spec.neighbours),
         stand_ins={w: frozenset(concepts) for w, concepts in spec.stand_ins.items()},
         context_words=frozenset(spec.context_words),
         sequence_words=frozenset(spec.sequence_words),

@@ -607,6 +607,15 @@ SKI_SPRINT = [
 ]
 
 
+def test_who_finished_behind_someone_asks_for_the_next_place() -> None:
+    index = _server_index(*SKI_SPRINT)
+    assert _answer(index, "who finished just behind aas?") == "ski-womens-second"
+    assert _answer(index, "who finished behind dahl?") == "ski-womens-third"
+    assert _answer(index, "who finished ahead of dahl?") == "ski-womens-winner"
+    # "behind" of someone's team is not a place in the order.
+    assert _answer(index, "who is the coach behind aas?") != "ski-womens-second"
+
+
 def test_where_did_someone_train_asks_for_a_location_not_a_finishing_place() -> None:
     index = _server_index(*SKI_SPRINT)
     assert _answer(index, "where did aas train for the cup") == "ski-aas-preparation"

@@ -196,6 +196,7 @@ _DURATION_ASKS = language().duration_asks
 _DURATION_VERBS = language().duration_verbs
 _GENERAL_WORDS = language().stand_ins
 _CONTEXT_WORDS = language().context_words
+_NEIGHBOURS = language().neighbours
 _PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
@@ -359,6 +360,9 @@ class _Query:
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
     beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
+    relation: frozenset[str] = NO_KEYS
+    """With `beaten`, the question's words that say who is asked for beside X ("beat",
+    "behind"): the fact about that place answers them."""
     where: bool = False  # "where does the race finish?": a place, not a count or a person
     minor_events: dict[int, frozenset[str]] = field(default_factory=dict)
     """scope -> its side events, for a question naming no event (see MINOR_EVENT_PENALTY)."""
@@ -432,6 +436,8 @@ class _Entry:
 
 _WINNING = frozenset({"win", "champion"})
 _FIRST = frozenset({"1th"})
+_PLACING = frozenset({"finish", "place"})
+"""What a question asks of a place in the order: where someone finished."""
 _SECOND = frozenset({"2th"})
 _AGAINST = frozenset({"against"})
 _BEAT = frozenset({"beat"})
@@ -475,6 +481,47 @@ def _ask_for_beaten(query: _Query) -> None:
     query.roles = {p: (_SECOND, events) for p, events in winners.items()}
     query.keys = term_keys(anchors, (t for t in query.content if t[0].isdigit()))
     query.beaten = True
+    query.relation = _BEAT
+
+
+def _ask_for_neighbour(query: _Query, relation: str, shift: int) -> None:
+    """ "Who finished just behind Kiprotich?" asks for the place after the one the facts give
+    Kiprotich, in his event: he names where to look, not who is asked for."""
+    placed = [
+        (p, ranks, events)
+        for p, (ranks, events) in query.roles.items()
+        if len(ranks) == 1
+        and (events or "sex" in query.anchors)  # a race of one sex needs no event's name
+        and p in query.anchors.get("person", NO_KEYS)
+    ]
+    if len(placed) != 1 or len(query.roles) != 1:
+        return
+    # Only about places: "who finished behind Okello?", not "who is the coach behind Okello?"
+    lexicon = query.lexicon
+    if not all(
+        t == relation or t in _PLACING or t in lexicon.names or t in lexicon.events
+        for t in query.content
+    ) or _PLACING.isdisjoint(query.content):
+        return
+    person, ranks, events = placed[0]
+    place = int(next(iter(ranks))[:-2]) + shift
+    if place < 1:
+        return
+    target = frozenset({f"{place}th"})
+    people = query.anchors.get("person", NO_KEYS) - {person}
+    anchors = {k: v for k, v in query.anchors.items() if k not in {"person", "rank", "sex"}}
+    if people:
+        anchors["person"] = people
+    anchors["rank"] = target
+    if "event" not in anchors and events:
+        anchors["event"] = events
+    if "sex" in query.anchors:
+        anchors["sex"] = query.anchors["sex"]
+    query.anchors = anchors
+    query.roles = {person: (target, events)}
+    query.keys = term_keys(anchors, (t for t in query.content if t[0].isdigit()))
+    query.beaten = True
+    query.relation = frozenset({relation}) | _PLACING  # the place's fact says where they came
 
 
 _ASKS: dict[frozenset[QType], frozenset[QType]] = {}
@@ -1307,6 +1354,12 @@ class FactIndex:
         query.where = query.qtype is QType.ANY and "where" in raw
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
+        elif query.qtype is QType.PERSON and query.roles:
+            for word in query.content:  # "who finished just behind Kiprotich?"
+                shift = _NEIGHBOURS.get(word)
+                if shift is not None:
+                    _ask_for_neighbour(query, word, shift)
+                    break
         if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
             # (a server's topic: the bundled article covers many events, none a side one)
             minor, main = self._scopes[query.scope].side_events()
@@ -1463,10 +1516,15 @@ class FactIndex:
                     for doc in acc.keys() & posting:
                         acc[doc] += w
         if query.beaten:
-            # "Who did Ferrante beat?": the runners-up of his events are candidates too.
+            # "Who did Ferrante beat?": the runners-up of his events are candidates too (and
+            # "who finished behind Kiprotich?" the next place's).
             w = max(map(query.weight, query.name_people), default=1.0)
             for ranks, events in query.roles.values():
                 runners_up = {e for t in ranks for p in view.postings(t) for e in p}
+                if "1th" in ranks:  # "who finished ahead of Okello?": the winner's facts
+                    runners_up.update(e for t in _WINNING for p in view.postings(t) for e in p)
+                if not events:  # a race of one sex ("behind Kiprotich"): that place's facts
+                    events = query.anchors.get("sex", NO_KEYS)
                 for ev in events:
                     for posting in view.postings(ev):
                         for doc in runners_up.intersection(posting):
@@ -1497,7 +1555,7 @@ class FactIndex:
             if len(in_role) > 1:
                 answered |= _AGAINST & query.token_set
             if query.beaten:
-                answered |= _BEAT & query.token_set
+                answered |= query.relation & query.token_set
             explained = _WINNING.union(*(query.roles[p][0] | query.roles[p][1] for p in in_role))
         answered_weight = sum(map(w, answered))
         best_p = 0.0
@@ -1554,7 +1612,7 @@ class FactIndex:
             if len(in_role) > 1:  # "Ferrante vs Okafor": their final
                 matched |= _AGAINST & query.token_set
             if query.beaten:  # "who did Ferrante beat?" of "who lost the final?"
-                matched |= _BEAT & query.token_set
+                matched |= query.relation & query.token_set
         for asked, concepts in query.general:
             if asked not in matched and not concepts.isdisjoint(entry.vocab):
                 matched |= {asked}  # "how many people" of "28,614 runners"
