@@ -620,3 +620,47 @@ def test_where_did_someone_train_asks_for_a_location_not_a_finishing_place() -> 
     index = _server_index(*SKI_SPRINT)
     assert _answer(index, "where did aas train for the cup") == "ski-aas-preparation"
     assert _answer(index, "where did dahl finish in the sprint?") == "ski-dahl-place"
+
+
+def test_a_rare_word_only_facts_about_something_else_use_does_not_point_at_them() -> None:
+    index = _server_index(
+        _fact(
+            "row-mens-third",
+            "Who finished third in the men's single sculls?",
+            "Jonas Eklund of Sweden was third in the men's single sculls.",
+            accept=("Jonas Eklund", "Eklund"),
+            kind="person",
+        ),
+        _fact(
+            "row-mens-winner",
+            "Who won the men's single sculls?",
+            "Aksel Berg of Norway won the men's single sculls.",
+            accept=("Aksel Berg", "Berg"),
+            kind="person",
+        ),
+        _fact(
+            "row-berg-quote",
+            "What did Berg say about his family?",
+            'Berg said: "I just want to go home and see my kids."',
+            accept=("see my kids",),
+            kind="text",
+        ),
+        _fact(
+            "row-weather",
+            "What was the weather like at the regatta?",
+            "It was 12C with light rain and a headwind on the lake.",
+            accept=("light rain", "12C"),
+            kind="text",
+        ),
+        _fact(
+            "row-berg-delay",
+            "What did Berg do during the rain delay?",
+            "Berg sat in the boathouse and read a book during the rain delay.",
+            accept=("read a book",),
+            kind="text",
+        ),
+    )
+    # "home" only comes up in a quote about something else: it says nothing of the question.
+    assert _answer(index, "who was the 3rd man home in the sculls") == "row-mens-third"
+    # A word those facts share more of the question with still points at them.
+    assert _answer(index, "what did berg read in the boathouse?") == "row-berg-delay"

@@ -1380,6 +1380,16 @@ class FactIndex:
             and t not in _CONTEXT_WORDS
             # "the champion going in" is the defending champion: no fact need say "before"
             and not (t == "before" and "role" in query.anchors)
+            # (a key term, a sport's concept, "coach", and what is asked of someone, "Novak's
+            # coach", always point at their facts; another word only when they share more of
+            # the question)
+            and (
+                t in CONCEPTS
+                or t in possessed
+                or t[0].isdigit()
+                or view.lexicon.is_key(t)
+                or self._points_somewhere(view, query, t, guild_id)
+            )
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
@@ -1433,6 +1443,21 @@ class FactIndex:
             may_answer=not vague,
             wanted=KIND_FOR_QTYPE.get(query.qtype)
             or (frozenset(_STAND_IN_KIND) if query.stand_ins else None),
+        )
+
+    def _points_somewhere(
+        self, view: _View, query: _Query, token: str, guild_id: int | None
+    ) -> bool:
+        """Whether a rare word of a question points at the facts using it: one of them shares
+        another word of the question ("novak's coach" of "who coaches Novak?"). A rare word that
+        only facts about something else use ("the 3rd man home" of "I want to go home") tells
+        nothing of what is asked."""
+        others = query.token_set - {token}
+        return any(
+            not others.isdisjoint(entry.vocab)
+            for posting in view.postings(token)
+            for entry in posting
+            if self._visible(entry.fact, guild_id)
         )
 
     def _roles(
