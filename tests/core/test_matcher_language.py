@@ -664,3 +664,68 @@ def test_a_rare_word_only_facts_about_something_else_use_does_not_point_at_them(
     assert _answer(index, "who was the 3rd man home in the sculls") == "row-mens-third"
     # A word those facts share more of the question with still points at them.
     assert _answer(index, "what did berg read in the boathouse?") == "row-berg-delay"
+
+
+JUDO = [
+    _fact(
+        "judo-ruiz-medal",
+        "What medal did Ana Ruiz win in the women's 57kg?",
+        "Ana Ruiz won bronze in the women's 57kg.",
+        accept=("bronze",),
+        kind="medal",
+    ),
+    _fact(
+        "judo-ruiz-opponent",
+        "Who did Ana Ruiz beat for bronze?",
+        "Ana Ruiz beat Mei Tanaka in the bronze medal match.",
+        accept=("Mei Tanaka", "Tanaka"),
+        kind="person",
+    ),
+    _fact(
+        "judo-ruiz-quote",
+        "What did Ana Ruiz say about her bronze?",
+        'Ruiz said: "It feels like gold to me after the year I have had."',
+        phrasings=("ruiz bronze quote",),
+        accept=("feels like gold",),
+        kind="text",
+    ),
+    _fact(
+        "judo-ruiz-coach",
+        "Who coaches Ana Ruiz?",
+        "Ana Ruiz is coached by her father, Luis Ruiz.",
+        accept=("Luis Ruiz",),
+        kind="person",
+    ),
+]
+
+
+def test_picking_up_a_medal_is_winning_it() -> None:
+    index = _server_index(*JUDO)
+    assert _answer(index, "what did ana ruiz pick up in the 57kg?") == "judo-ruiz-medal"
+
+
+def test_in_her_own_words_asks_what_she_said() -> None:
+    index = _server_index(*JUDO)
+    assert _answer(index, "how was the bronze for ruiz, in her own words?") == "judo-ruiz-quote"
+
+
+def test_how_someone_felt_is_how_they_feel() -> None:
+    index = _server_index(
+        *JUDO,
+        _fact(
+            "judo-ruiz-mood",
+            "How did Ana Ruiz feel after the semi-final?",
+            "Ruiz said she was heartbroken after losing the semi-final, but ready to fight again.",
+            phrasings=("ruiz reaction to the semi-final defeat",),
+            accept=("heartbroken",),
+            kind="text",
+        ),
+        _fact(
+            "judo-semi-score",
+            "What was the score in Ruiz's semi-final?",
+            "Ruiz lost her semi-final to Yuki Mori by waza-ari.",
+            accept=("waza-ari",),
+            kind="text",
+        ),
+    )
+    assert _answer(index, "how did ruiz say she felt after the semi-final?") == "judo-ruiz-mood"
