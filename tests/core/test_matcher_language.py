@@ -729,3 +729,109 @@ def test_how_someone_felt_is_how_they_feel() -> None:
         ),
     )
     assert _answer(index, "how did ruiz say she felt after the semi-final?") == "judo-ruiz-mood"
+
+
+def test_the_holder_going_in_is_the_defending_champion() -> None:
+    index = _server_index(
+        _fact(
+            "swim-defending-champion",
+            "Who was the defending women's 400m freestyle champion at the Bayview Meet?",
+            "Sara Lind was the defending women's 400m freestyle champion.",
+            accept=("Sara Lind", "Lind"),
+            kind="person",
+        ),
+        _fact(
+            "swim-champion",
+            "Who won the women's 400m freestyle at the Bayview Meet?",
+            "Nina Holt won the women's 400m freestyle.",
+            accept=("Nina Holt", "Holt"),
+            kind="person",
+        ),
+        _fact(
+            "swim-before-record",
+            "What was the meet record before the final?",
+            "The meet record before the final was 4:01.22.",
+            accept=("4:01.22",),
+            kind="time",
+        ),
+    )
+    assert _answer(index, "who was the women's 400m holder coming in?") == "swim-defending-champion"
+
+
+def test_a_medallist_named_by_their_medal_is_the_person_the_facts_give_it() -> None:
+    index = _server_index(
+        _fact(
+            "fence-foil-silver",
+            "Who won silver in the women's foil?",
+            "Mei Tanaka of Japan won silver in the women's foil.",
+            accept=("Mei Tanaka", "Tanaka"),
+            kind="person",
+        ),
+        _fact(
+            "fence-foil-gold",
+            "Who won gold in the women's foil?",
+            "Sofia Costa won gold in the women's foil.",
+            accept=("Sofia Costa", "Costa"),
+            kind="person",
+        ),
+        _fact(
+            "fence-mens-foil-gold",
+            "Who won gold in the men's foil?",
+            "Marco Bianchi won gold in the men's foil.",
+            accept=("Marco Bianchi", "Bianchi"),
+            kind="person",
+        ),
+        _fact(
+            "fence-tanaka-nation",
+            "Which country does Mei Tanaka fence for?",
+            "Mei Tanaka fences for Japan.",
+            phrasings=("tanaka nationality",),
+            accept=("Japan", "Japanese"),
+            kind="nation",
+        ),
+        _fact(
+            "fence-costa-nation",
+            "Which country does Sofia Costa fence for?",
+            "Sofia Costa fences for Portugal.",
+            phrasings=("costa nationality",),
+            accept=("Portugal", "Portuguese"),
+            kind="nation",
+        ),
+    )
+    assert (
+        _answer(index, "which country does the women's foil silver medallist fence for?")
+        == "fence-tanaka-nation"
+    )
+    # Asked who it was, the fact that says so answers.
+    assert _answer(index, "who was the women's foil silver medallist?") == "fence-foil-silver"
+
+
+def test_a_word_no_fact_uses_is_not_read_as_a_longer_word_that_means_something_else() -> None:
+    index = _server_index(
+        _fact(
+            "swim-lind-mood",
+            "How did Sara Lind feel before the final?",
+            "Lind said she felt sharp and rested before the final.",
+            phrasings=("lind feelings before the final",),
+            accept=("sharp",),
+            kind="text",
+        ),
+        _fact(
+            "swim-lind-coach",
+            "Who coaches Sara Lind?",
+            "Lind is coached by the former champion Eva Berg.",
+            phrasings=("which former champion coaches lind",),
+            accept=("Eva Berg", "Berg"),
+            kind="person",
+        ),
+        _fact(
+            "swim-lind-nation",
+            "Which country does Sara Lind swim for?",
+            "Sara Lind swims for Sweden.",
+            accept=("Sweden", "Swedish"),
+            kind="nation",
+        ),
+    )
+    # "form" is not "former": the question is not about her coach.
+    assert _answer(index, "how was lind's form?") != "swim-lind-coach"
+    assert _answer(index, "lind form before the final") == "swim-lind-mood"

@@ -359,6 +359,10 @@ class _Query:
     roles: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
+    described: frozenset[str] = NO_KEYS
+    """The one person a question naming nobody means by their place in an event ("the keirin
+    silver medallist"), as the facts that answer who it was give them."""
+    description: frozenset[str] = NO_KEYS  # the question's words that describe them
     beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
     relation: frozenset[str] = NO_KEYS
     """With `beaten`, the question's words that say who is asked for beside X ("beat",
@@ -450,6 +454,8 @@ _ABOUT_SUBJECT = frozenset({QType.PERSON, QType.COUNT})
 person asked of ("who is Laura?" does not answer "who coaches Laura?", nor "how many golds has
 Jason?" "how many more golds has Jason than Laura?"): "where did Alemu prepare?" answers "where
 did Alemu train?"."""
+_DESCRIBING = frozenset({"event", "medal", "rank"})
+"""Key terms that name someone by their place in an event ("the keirin silver medallist")."""
 _IMPLIED_MEASURES = frozenset({"year", "racetime"})
 """Measures a fact has for naming a year or a time anywhere, not for asking about one."""
 
@@ -1214,7 +1220,7 @@ class FactIndex:
                 for form in (stem, stem + "e"):  # "overtaken" -> "overtake", "hoping" -> "hope"
                     if len(form) >= MIN_TYPO_LENGTH and view.known(form):
                         return form
-        for suffix in ("ed", "d", "s", "ing", "er"):  # "play" -> "played"
+        for suffix in ("ed", "d", "s", "ing"):  # "play" -> "played" (but "form" is not "former")
             if view.known(token + suffix):
                 return token + suffix
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
@@ -1336,6 +1342,9 @@ class FactIndex:
             content.append("prize")  # "how much did Okello get?" asks for his prize money
         elif content and _asks_margin(raw) and "margin" not in content:
             content.append("margin")  # "how much did she beat the record by?"
+        if "before" in content and any(GENERAL_TERMS.get(t, ("",))[0] == "role" for t in content):
+            # "the champion going in" is the defending champion: no fact need say "before"
+            content.remove("before")
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
         weight_of = self._weighter(view)
@@ -1351,6 +1360,16 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        query.described = self._described(view, query, guild_id)
+        if query.described:
+            query.description = frozenset(
+                t
+                for t in content
+                if t == "medal"
+                or not _DESCRIBING.union({"sex"}).isdisjoint(
+                    view.lexicon.anchors_of((t,), imply_sex=False)
+                )
+            )
         query.where = query.qtype is QType.ANY and "where" in raw
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
@@ -1378,8 +1397,6 @@ class FactIndex:
             if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live)
             and (t not in view.lexicon.places or t in view.lexicon.teams)
             and t not in _CONTEXT_WORDS
-            # "the champion going in" is the defending champion: no fact need say "before"
-            and not (t == "before" and "role" in query.anchors)
             # (a key term, a sport's concept, "coach", and what is asked of someone, "Novak's
             # coach", always point at their facts; another word only when they share more of
             # the question)
@@ -1459,6 +1476,40 @@ class FactIndex:
             for entry in posting
             if self._visible(entry.fact, guild_id)
         )
+
+    def _described(self, view: _View, query: _Query, guild_id: int | None) -> frozenset[str]:
+        """Who a question naming nobody means by a medal or a place in an event ("what country
+        does the keirin silver medallist ride for?"): the answer of the one fact whose own
+        question asks who won that medal (or place) in that event."""
+        anchors = query.anchors
+        events = anchors.get("event", NO_KEYS)
+        placed = anchors.get("medal", NO_KEYS) | anchors.get("rank", NO_KEYS)
+        if "person" in anchors or not events or not placed:
+            return NO_KEYS
+        found: set[str] = set()
+        for token in query.content:
+            if token not in placed and not ORDINAL_TOKEN.match(token):
+                continue
+            for posting in view.postings(token):
+                for entry in posting:
+                    if entry.fact.kind != "person" or not self._visible(entry.fact, guild_id):
+                        continue
+                    if entry.stale:
+                        self._refresh(entry, self._lexicon_of(entry, view))
+                    asked = view.lexicon.anchors_of(
+                        self._read(entry.fact.question, view.lexicon), imply_sex=False
+                    )
+                    sexes = (asked.get("sex", NO_KEYS), anchors.get("sex", NO_KEYS))
+                    if (
+                        "person" not in asked
+                        and asked.get("event", NO_KEYS) & events
+                        and (asked.get("medal", NO_KEYS) | asked.get("rank", NO_KEYS)) & placed
+                        and (not all(sexes) or bool(sexes[0] & sexes[1]))
+                        # (and asks more of them: "omnium silver medallist" asks who it was)
+                        and not query.token_set.issubset(entry.vocab)
+                    ):
+                        found |= entry.answer_people
+        return frozenset(found) if len(found) == 1 else NO_KEYS
 
     def _roles(
         self, view: _View, query: _Query, guild_id: int | None
@@ -1603,7 +1654,9 @@ class FactIndex:
                 # of the question it covers ("what time did Sousa run?", "Sousa was second in
                 # 2:21:40").
                 covered = shared_weight + sum(
-                    w(t) for t in named if t not in shared and len(query.name_people[t]) == 1
+                    w(t)
+                    for t in named
+                    if t not in shared and len(query.name_people.get(t, ())) == 1
                 )
                 precision = max(precision, ANSWER_COVER * covered / query.total)
             similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
@@ -1623,7 +1676,10 @@ class FactIndex:
     @staticmethod
     def _named(entry: _Entry, query: _Query) -> frozenset[str]:
         """Words of the question that name a person the fact names ("felix" of "Felix Braun"
-        when the fact only says "Braun")."""
+        when the fact only says "Braun"), or the one it is about ("keirin silver medallist" of
+        a fact about Awang)."""
+        if query.description and entry.subjects and entry.subjects <= query.described:
+            return query.description
         if not query.name_people:
             return frozenset()
         people = entry.anchors.get("person", frozenset())
@@ -1660,12 +1716,15 @@ class FactIndex:
             and bool(query.token_set & entry.answer_values)
         )
         penalty = 0.0
+        described = bool(entry.subjects) and entry.subjects <= query.described
         for cls, q_values in q_anchors.items():
             if cls == "compare" and qtype is not QType.COUNT:
                 continue  # "more than a second?" compares; only "how many more" counts one
             f_values = entry.anchors.get(cls, frozenset())
             if cls == "person" and not f_values and q_values <= in_role:
                 continue  # the fact is about their role: "the runner-up's prize"
+            if cls in _DESCRIBING and not f_values and described:
+                continue  # they only say who it is about: "the keirin silver medallist's country"
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
                 continue
@@ -1692,7 +1751,11 @@ class FactIndex:
             # A bundled fact asked in a server with facts of its own, naming none of its
             # people or events: "who got 3rd in the women's?" there is about that server's sport.
             penalty += FOREIGN_TOPIC_PENALTY
-        if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
+        if (
+            entry.subjects
+            and not q_people & (entry.subjects | entry.answer_people)
+            and not described  # "the keirin silver medallist's country"
+        ):
             penalty += SUBJECT_MISSING_PENALTY
         minor = query.minor_events.get(entry.fact.scope)
         if minor and not q_people:  # (Mori's final is the one Mori played)
