@@ -371,6 +371,7 @@ class LanguageSpec(BaseModel):
     place_words: list[str] = Field(default_factory=list)
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
+    number_signs: list[str] = Field(default_factory=list)
     durations: DurationSpec = Field(default_factory=DurationSpec)
     neighbours: dict[str, int] = Field(default_factory=dict)
     stand_ins: dict[str, list[str]] = Field(default_factory=dict)
@@ -439,6 +440,7 @@ class LanguageSpec(BaseModel):
         "place_words",
         "team_words",
         "money_verbs",
+        "number_signs",
         "context_words",
         "sequence_words",
         "stopwords",
@@ -466,6 +468,8 @@ class Language:
     """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
     money_verbs: frozenset[str]
     """after "how much", these verbs ask for prize money ("how much did Okello get?")"""
+    number_signs: frozenset[str]
+    """words that stand for "number" before one ("world No. 2")"""
     duration_asks: tuple[tuple[str, ...], ...]
     """words that ask for a duration ("how long")"""
     duration_verbs: frozenset[str]
@@ -521,6 +525,7 @@ def parse_language(raw: Any, *, file: str) -> Language:
         place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
         team_words=frozenset(spec.team_words),
         money_verbs=frozenset(spec.money_verbs),
+        number_signs=frozenset(spec.number_signs),
         duration_asks=tuple(tuple(phrase.split()) for phrase in spec.durations.asks),
         duration_verbs=frozenset(spec.durations.verbs),
         neighbours=dict(spec.neighbours),

@@ -835,3 +835,46 @@ def test_a_word_no_fact_uses_is_not_read_as_a_longer_word_that_means_something_e
     # "form" is not "former": the question is not about her coach.
     assert _answer(index, "how was lind's form?") != "swim-lind-coach"
     assert _answer(index, "lind form before the final") == "swim-lind-mood"
+
+
+def test_what_someone_ate_answers_what_they_eat() -> None:
+    index = _server_index(
+        _fact(
+            "row-berg-breakfast",
+            "What did Aksel Berg have before the final?",
+            "Berg ate porridge with honey two hours before the final.",
+            accept=("porridge",),
+            kind="text",
+        ),
+        _fact(
+            "row-berg-nation",
+            "Which country does Aksel Berg row for?",
+            "Aksel Berg rows for Norway.",
+            accept=("Norway", "Norwegian"),
+            kind="nation",
+        ),
+        _fact(
+            "row-berg-time",
+            "What was Berg's time in the final?",
+            "Berg won the final in 6:48.",
+            accept=("6:48",),
+            kind="time",
+        ),
+    )
+    assert _answer(index, "what did berg eat before the final?") == "row-berg-breakfast"
+
+
+def test_no_before_a_number_is_number() -> None:
+    assert content_tokens(tokens("world No. 3")) == content_tokens(tokens("world number 3"))
+    assert "number" not in tokens("no one finished")  # nobody, not number one
+    index = _server_index(
+        *SKI_SPRINT,
+        _fact(
+            "ski-aas-ranking",
+            "What is Lene Aas's world ranking?",
+            "Lene Aas is ranked world No. 3 in the sprint.",
+            accept=("No. 3", "3"),
+            kind="ordinal",
+        ),
+    )
+    assert _answer(index, "is aas world number 3 in the sprint?") == "ski-aas-ranking"
