@@ -878,3 +878,57 @@ def test_no_before_a_number_is_number() -> None:
         ),
     )
     assert _answer(index, "is aas world number 3 in the sprint?") == "ski-aas-ranking"
+
+
+def test_breaking_a_record_is_beating_it() -> None:
+    index = _server_index(
+        _fact(
+            "swim-record-margin",
+            "By how much did Nina Holt improve the meet record?",
+            "Holt broke the meet record by 1.2 seconds.",
+            accept=("1.2 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "swim-margin",
+            "What was Holt's winning margin in the 400m?",
+            "Holt won the 400m by 3.5 seconds from Sara Lind.",
+            accept=("3.5 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "swim-old-record",
+            "What was the previous meet record?",
+            "The previous meet record was 4:01.22, set in 2019.",
+            accept=("4:01.22",),
+            kind="time",
+        ),
+    )
+    assert _answer(index, "how much did holt beat the meet record by?") == "swim-record-margin"
+
+
+def test_a_fact_asking_by_how_much_asks_for_a_margin_as_a_question_ending_in_by_does() -> None:
+    index = _server_index(
+        _fact(
+            "swim-400-margin",
+            "By how much did Nina Holt win the 400m?",
+            "Holt won the 400m by 3.5 seconds.",
+            accept=("3.5 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "swim-400-time",
+            "What was Holt's time in the 400m?",
+            "Holt won the 400m in 4:02.10.",
+            accept=("4:02.10",),
+            kind="time",
+        ),
+        _fact(
+            "swim-400-winner",
+            "Who won the 400m?",
+            "Nina Holt won the 400m.",
+            accept=("Nina Holt", "Holt"),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "how much did holt win the 400m by?") == "swim-400-margin"

@@ -223,10 +223,19 @@ def _asks_duration(raw: Sequence[str]) -> bool:
 
 
 def _asks_margin(raw: Sequence[str]) -> bool:
-    """ "How much did she win by?": "how much" (or "how many seconds") ending in "by"."""
-    return raw[-1:] == ["by"] and any(
+    """ "How much did she win by?": "how much" (or "how many seconds") ending in "by", or
+    after it ("by how much did she win?")."""
+    return (raw[-1:] == ["by"] or raw[:1] == ["by"]) and any(
         a == "how" and b in {"much", "many", "far"} for a, b in itertools.pairwise(raw)
     )
+
+
+def _with_margin(text: str, content: Sequence[str]) -> Sequence[str]:
+    """A fact's phrasing read as a question is: "by how much did she break the record?" asks
+    for a margin, as the member's "how much did she beat the record by?" does."""
+    if "margin" not in content and _asks_margin(words(text)):
+        return (*content, "margin")
+    return content
 
 
 _STAND_INS = {
@@ -991,7 +1000,7 @@ class FactIndex:
         wordings = []
         vocab: set[str] = set()
         for text in fact.all_questions:
-            content = self._read(text, lexicon)
+            content = _with_margin(text, self._read(text, lexicon))
             wordings.append(tuple(sorted(set(content))))
             vocab.update(content)
         # The answer sentence and the quote are wordings too, of a lesser kind: "what time did
@@ -1133,7 +1142,7 @@ class FactIndex:
         fact = entry.fact
         texts = (*fact.all_questions, fact.answer)
         for text in itertools.chain(texts, (tag.replace("-", " ") for tag in fact.tags)):
-            yield from self._read(text, lexicon)
+            yield from _with_margin(text, self._read(text, lexicon))
             yield _BREAK
         yield from (t for t in entry.answer_vocab if t in _IMPLICIT)  # "at 6-5": a score
 
