@@ -42,6 +42,8 @@ ORDINAL_UNITS: dict[str, int] = _LANG.ordinal_units
 ORDINAL_TENS: dict[str, int] = _LANG.ordinal_tens
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
 
+_NUMBER_SIGNS = _LANG.number_signs
+_NUMBER = "number"
 ABBREVIATIONS: dict[str, tuple[str, ...]] = _LANG.abbreviations
 """Short forms members type, spelled out before anything else (from the language data)."""
 
@@ -121,6 +123,9 @@ def _raw_words(text: str) -> list[str]:
             raw.append(word)  # after a number, a letter is its unit ("100 m"), not a word
         else:
             raw.extend(short)
+    for i in range(len(raw) - 1):
+        if raw[i] in _NUMBER_SIGNS and raw[i + 1][:1].isdigit():
+            raw[i] = _NUMBER  # "world No. 2" is world number 2 (but "no one" is nobody)
     return _number_words(raw)
 
 

@@ -340,6 +340,27 @@ class NumberWordsSpec(BaseModel):
     ordinal_tens: dict[str, int]
 
 
+class DurationSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    asks: list[str] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
+
+    @field_validator("asks", mode="after")
+    @classmethod
+    def _asks(cls, v: list[str]) -> list[str]:
+        for phrase in v:
+            if not re.fullmatch(r"[a-z0-9]+(?: [a-z0-9]+)*", phrase):
+                raise ValueError(f"a duration question is lowercase words: {phrase!r}")
+        return v
+
+    @field_validator("verbs", mode="after")
+    @classmethod
+    def _verbs(cls, v: list[str]) -> list[str]:
+        _words_only(v, "duration verbs")
+        return v
+
+
 class LanguageSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -350,6 +371,9 @@ class LanguageSpec(BaseModel):
     place_words: list[str] = Field(default_factory=list)
     team_words: list[str] = Field(default_factory=list)
     money_verbs: list[str] = Field(default_factory=list)
+    number_signs: list[str] = Field(default_factory=list)
+    durations: DurationSpec = Field(default_factory=DurationSpec)
+    neighbours: dict[str, int] = Field(default_factory=dict)
     stand_ins: dict[str, list[str]] = Field(default_factory=dict)
     context_words: list[str] = Field(default_factory=list)
     sequence_words: list[str] = Field(default_factory=list)
@@ -396,6 +420,15 @@ class LanguageSpec(BaseModel):
             _words_only(words, "the concepts a stand-in word may mean")
         return v
 
+    @field_validator("neighbours", mode="after")
+    @classmethod
+    def _neighbours(cls, v: dict[str, int]) -> dict[str, int]:
+        _words_only(v, "neighbour words")
+        for word, shift in v.items():
+            if shift not in {-1, 1}:
+                raise ValueError(f"a neighbour is one place after (1) or before (-1): {word!r}")
+        return v
+
     @field_validator("key_terms", mode="after")
     @classmethod
     def _key_terms(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -407,6 +440,7 @@ class LanguageSpec(BaseModel):
         "place_words",
         "team_words",
         "money_verbs",
+        "number_signs",
         "context_words",
         "sequence_words",
         "stopwords",
@@ -434,6 +468,16 @@ class Language:
     """place words that make a name a team ("Ashford Rovers"), unless it also has a venue's"""
     money_verbs: frozenset[str]
     """after "how much", these verbs ask for prize money ("how much did Okello get?")"""
+    number_signs: frozenset[str]
+    """words that stand for "number" before one ("world No. 2")"""
+    duration_asks: tuple[tuple[str, ...], ...]
+    """words that ask for a duration ("how long")"""
+    duration_verbs: frozenset[str]
+    """the last word of a question asking for a duration that says it lasted, not that someone
+    won ("how long did the final take?")"""
+    neighbours: dict[str, int]
+    """a word that asks who finished one place after (1) or before (-1) someone named ("who
+    finished behind Okello?")"""
     stand_ins: dict[str, frozenset[str]]
     """a general word of a question -> the concepts a fact may name it by ("how many people"
     are the runners or the spectators)"""
@@ -481,6 +525,10 @@ def parse_language(raw: Any, *, file: str) -> Language:
         place_words=frozenset(spec.place_words) | frozenset(spec.team_words),
         team_words=frozenset(spec.team_words),
         money_verbs=frozenset(spec.money_verbs),
+        number_signs=frozenset(spec.number_signs),
+        duration_asks=tuple(tuple(phrase.split()) for phrase in spec.durations.asks),
+        duration_verbs=frozenset(spec.durations.verbs),
+        neighbours=dict(spec.neighbours),
         stand_ins={w: frozenset(concepts) for w, concepts in spec.stand_ins.items()},
         context_words=frozenset(spec.context_words),
         sequence_words=frozenset(spec.sequence_words),

@@ -763,3 +763,384 @@ def test_a_competition_named_a_shield_or_a_bowl_is_not_a_person() -> None:
         ),
     )
     assert _answer(index, "who won the bowl") == "lacrosse-winner"
+
+
+SKI_SPRINT = [
+    _fact(
+        "ski-womens-winner",
+        "Who won the women's sprint at the Nordvik Cup?",
+        "Lene Aas of Norway won the women's sprint.",
+        accept=("Lene Aas", "Aas"),
+        kind="person",
+    ),
+    _fact(
+        "ski-womens-second",
+        "Who finished second in the women's sprint?",
+        "Kari Dahl of Sweden was second in the women's sprint.",
+        accept=("Kari Dahl", "Dahl"),
+        kind="person",
+    ),
+    _fact(
+        "ski-womens-third",
+        "Who finished third in the women's sprint?",
+        "Mia Berg of Finland was third in the women's sprint.",
+        accept=("Mia Berg", "Berg"),
+        kind="person",
+    ),
+    _fact(
+        "ski-mens-winner",
+        "Who won the men's sprint at the Nordvik Cup?",
+        "Ole Strand of Norway won the men's sprint.",
+        accept=("Ole Strand", "Strand"),
+        kind="person",
+    ),
+    _fact(
+        "ski-aas-coach",
+        "Who coaches Lene Aas?",
+        "Lene Aas is coached by Tor Lund.",
+        accept=("Tor Lund", "Lund"),
+        kind="person",
+    ),
+    _fact(
+        "ski-aas-preparation",
+        "How long did Aas train in the mountains before the cup?",
+        "Lene Aas trained at altitude in Livigno for six weeks before the cup.",
+        phrasings=("Where did Aas prepare for the Nordvik Cup?",),
+        accept=("six weeks", "6"),
+        kind="time",
+    ),
+    _fact(
+        "ski-dahl-place",
+        "How did Kari Dahl do in the women's sprint?",
+        "Kari Dahl finished second in the women's sprint.",
+        accept=("second", "2nd"),
+        kind="ordinal",
+    ),
+]
+
+
+def test_who_finished_behind_someone_asks_for_the_next_place() -> None:
+    index = _server_index(*SKI_SPRINT)
+    assert _answer(index, "who finished just behind aas?") == "ski-womens-second"
+    assert _answer(index, "who finished behind dahl?") == "ski-womens-third"
+    assert _answer(index, "who finished ahead of dahl?") == "ski-womens-winner"
+    # "behind" of someone's team is not a place in the order.
+    assert _answer(index, "who is the coach behind aas?") != "ski-womens-second"
+
+
+def test_where_did_someone_train_asks_for_a_location_not_a_finishing_place() -> None:
+    index = _server_index(*SKI_SPRINT)
+    assert _answer(index, "where did aas train for the cup") == "ski-aas-preparation"
+    assert _answer(index, "where did dahl finish in the sprint?") == "ski-dahl-place"
+
+
+def test_a_rare_word_only_facts_about_something_else_use_does_not_point_at_them() -> None:
+    index = _server_index(
+        _fact(
+            "row-mens-third",
+            "Who finished third in the men's single sculls?",
+            "Jonas Eklund of Sweden was third in the men's single sculls.",
+            accept=("Jonas Eklund", "Eklund"),
+            kind="person",
+        ),
+        _fact(
+            "row-mens-winner",
+            "Who won the men's single sculls?",
+            "Aksel Berg of Norway won the men's single sculls.",
+            accept=("Aksel Berg", "Berg"),
+            kind="person",
+        ),
+        _fact(
+            "row-berg-quote",
+            "What did Berg say about his family?",
+            'Berg said: "I just want to go home and see my kids."',
+            accept=("see my kids",),
+            kind="text",
+        ),
+        _fact(
+            "row-weather",
+            "What was the weather like at the regatta?",
+            "It was 12C with light rain and a headwind on the lake.",
+            accept=("light rain", "12C"),
+            kind="text",
+        ),
+        _fact(
+            "row-berg-delay",
+            "What did Berg do during the rain delay?",
+            "Berg sat in the boathouse and read a book during the rain delay.",
+            accept=("read a book",),
+            kind="text",
+        ),
+    )
+    # "home" only comes up in a quote about something else: it says nothing of the question.
+    assert _answer(index, "who was the 3rd man home in the sculls") == "row-mens-third"
+    # A word those facts share more of the question with still points at them.
+    assert _answer(index, "what did berg read in the boathouse?") == "row-berg-delay"
+
+
+JUDO = [
+    _fact(
+        "judo-ruiz-medal",
+        "What medal did Ana Ruiz win in the women's 57kg?",
+        "Ana Ruiz won bronze in the women's 57kg.",
+        accept=("bronze",),
+        kind="medal",
+    ),
+    _fact(
+        "judo-ruiz-opponent",
+        "Who did Ana Ruiz beat for bronze?",
+        "Ana Ruiz beat Mei Tanaka in the bronze medal match.",
+        accept=("Mei Tanaka", "Tanaka"),
+        kind="person",
+    ),
+    _fact(
+        "judo-ruiz-quote",
+        "What did Ana Ruiz say about her bronze?",
+        'Ruiz said: "It feels like gold to me after the year I have had."',
+        phrasings=("ruiz bronze quote",),
+        accept=("feels like gold",),
+        kind="text",
+    ),
+    _fact(
+        "judo-ruiz-coach",
+        "Who coaches Ana Ruiz?",
+        "Ana Ruiz is coached by her father, Luis Ruiz.",
+        accept=("Luis Ruiz",),
+        kind="person",
+    ),
+]
+
+
+def test_picking_up_a_medal_is_winning_it() -> None:
+    index = _server_index(*JUDO)
+    assert _answer(index, "what did ana ruiz pick up in the 57kg?") == "judo-ruiz-medal"
+
+
+def test_in_her_own_words_asks_what_she_said() -> None:
+    index = _server_index(*JUDO)
+    assert _answer(index, "how was the bronze for ruiz, in her own words?") == "judo-ruiz-quote"
+
+
+def test_how_someone_felt_is_how_they_feel() -> None:
+    index = _server_index(
+        *JUDO,
+        _fact(
+            "judo-ruiz-mood",
+            "How did Ana Ruiz feel after the semi-final?",
+            "Ruiz said she was heartbroken after losing the semi-final, but ready to fight again.",
+            phrasings=("ruiz reaction to the semi-final defeat",),
+            accept=("heartbroken",),
+            kind="text",
+        ),
+        _fact(
+            "judo-semi-score",
+            "What was the score in Ruiz's semi-final?",
+            "Ruiz lost her semi-final to Yuki Mori by waza-ari.",
+            accept=("waza-ari",),
+            kind="text",
+        ),
+    )
+    assert _answer(index, "how did ruiz say she felt after the semi-final?") == "judo-ruiz-mood"
+
+
+def test_the_holder_going_in_is_the_defending_champion() -> None:
+    index = _server_index(
+        _fact(
+            "swim-defending-champion",
+            "Who was the defending women's 400m freestyle champion at the Bayview Meet?",
+            "Sara Lind was the defending women's 400m freestyle champion.",
+            accept=("Sara Lind", "Lind"),
+            kind="person",
+        ),
+        _fact(
+            "swim-champion",
+            "Who won the women's 400m freestyle at the Bayview Meet?",
+            "Nina Holt won the women's 400m freestyle.",
+            accept=("Nina Holt", "Holt"),
+            kind="person",
+        ),
+        _fact(
+            "swim-before-record",
+            "What was the meet record before the final?",
+            "The meet record before the final was 4:01.22.",
+            accept=("4:01.22",),
+            kind="time",
+        ),
+    )
+    assert _answer(index, "who was the women's 400m holder coming in?") == "swim-defending-champion"
+
+
+def test_a_medallist_named_by_their_medal_is_the_person_the_facts_give_it() -> None:
+    index = _server_index(
+        _fact(
+            "fence-foil-silver",
+            "Who won silver in the women's foil?",
+            "Mei Tanaka of Japan won silver in the women's foil.",
+            accept=("Mei Tanaka", "Tanaka"),
+            kind="person",
+        ),
+        _fact(
+            "fence-foil-gold",
+            "Who won gold in the women's foil?",
+            "Sofia Costa won gold in the women's foil.",
+            accept=("Sofia Costa", "Costa"),
+            kind="person",
+        ),
+        _fact(
+            "fence-mens-foil-gold",
+            "Who won gold in the men's foil?",
+            "Marco Bianchi won gold in the men's foil.",
+            accept=("Marco Bianchi", "Bianchi"),
+            kind="person",
+        ),
+        _fact(
+            "fence-tanaka-nation",
+            "Which country does Mei Tanaka fence for?",
+            "Mei Tanaka fences for Japan.",
+            phrasings=("tanaka nationality",),
+            accept=("Japan", "Japanese"),
+            kind="nation",
+        ),
+        _fact(
+            "fence-costa-nation",
+            "Which country does Sofia Costa fence for?",
+            "Sofia Costa fences for Portugal.",
+            phrasings=("costa nationality",),
+            accept=("Portugal", "Portuguese"),
+            kind="nation",
+        ),
+    )
+    assert (
+        _answer(index, "which country does the women's foil silver medallist fence for?")
+        == "fence-tanaka-nation"
+    )
+    # Asked who it was, the fact that says so answers.
+    assert _answer(index, "who was the women's foil silver medallist?") == "fence-foil-silver"
+
+
+def test_a_word_no_fact_uses_is_not_read_as_a_longer_word_that_means_something_else() -> None:
+    index = _server_index(
+        _fact(
+            "swim-lind-mood",
+            "How did Sara Lind feel before the final?",
+            "Lind said she felt sharp and rested before the final.",
+            phrasings=("lind feelings before the final",),
+            accept=("sharp",),
+            kind="text",
+        ),
+        _fact(
+            "swim-lind-coach",
+            "Who coaches Sara Lind?",
+            "Lind is coached by the former champion Eva Berg.",
+            phrasings=("which former champion coaches lind",),
+            accept=("Eva Berg", "Berg"),
+            kind="person",
+        ),
+        _fact(
+            "swim-lind-nation",
+            "Which country does Sara Lind swim for?",
+            "Sara Lind swims for Sweden.",
+            accept=("Sweden", "Swedish"),
+            kind="nation",
+        ),
+    )
+    # "form" is not "former": the question is not about her coach.
+    assert _answer(index, "how was lind's form?") != "swim-lind-coach"
+    assert _answer(index, "lind form before the final") == "swim-lind-mood"
+
+
+def test_what_someone_ate_answers_what_they_eat() -> None:
+    index = _server_index(
+        _fact(
+            "row-berg-breakfast",
+            "What did Aksel Berg have before the final?",
+            "Berg ate porridge with honey two hours before the final.",
+            accept=("porridge",),
+            kind="text",
+        ),
+        _fact(
+            "row-berg-nation",
+            "Which country does Aksel Berg row for?",
+            "Aksel Berg rows for Norway.",
+            accept=("Norway", "Norwegian"),
+            kind="nation",
+        ),
+        _fact(
+            "row-berg-time",
+            "What was Berg's time in the final?",
+            "Berg won the final in 6:48.",
+            accept=("6:48",),
+            kind="time",
+        ),
+    )
+    assert _answer(index, "what did berg eat before the final?") == "row-berg-breakfast"
+
+
+def test_no_before_a_number_is_number() -> None:
+    assert content_tokens(tokens("world No. 3")) == content_tokens(tokens("world number 3"))
+    assert "number" not in tokens("no one finished")  # nobody, not number one
+    index = _server_index(
+        *SKI_SPRINT,
+        _fact(
+            "ski-aas-ranking",
+            "What is Lene Aas's world ranking?",
+            "Lene Aas is ranked world No. 3 in the sprint.",
+            accept=("No. 3", "3"),
+            kind="ordinal",
+        ),
+    )
+    assert _answer(index, "is aas world number 3 in the sprint?") == "ski-aas-ranking"
+
+
+def test_breaking_a_record_is_beating_it() -> None:
+    index = _server_index(
+        _fact(
+            "swim-record-margin",
+            "By how much did Nina Holt improve the meet record?",
+            "Holt broke the meet record by 1.2 seconds.",
+            accept=("1.2 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "swim-margin",
+            "What was Holt's winning margin in the 400m?",
+            "Holt won the 400m by 3.5 seconds from Sara Lind.",
+            accept=("3.5 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "swim-old-record",
+            "What was the previous meet record?",
+            "The previous meet record was 4:01.22, set in 2019.",
+            accept=("4:01.22",),
+            kind="time",
+        ),
+    )
+    assert _answer(index, "how much did holt beat the meet record by?") == "swim-record-margin"
+
+
+def test_a_fact_asking_by_how_much_asks_for_a_margin_as_a_question_ending_in_by_does() -> None:
+    index = _server_index(
+        _fact(
+            "swim-400-margin",
+            "By how much did Nina Holt win the 400m?",
+            "Holt won the 400m by 3.5 seconds.",
+            accept=("3.5 seconds",),
+            kind="time",
+        ),
+        _fact(
+            "swim-400-time",
+            "What was Holt's time in the 400m?",
+            "Holt won the 400m in 4:02.10.",
+            accept=("4:02.10",),
+            kind="time",
+        ),
+        _fact(
+            "swim-400-winner",
+            "Who won the 400m?",
+            "Nina Holt won the 400m.",
+            accept=("Nina Holt", "Holt"),
+            kind="person",
+        ),
+    )
+    assert _answer(index, "how much did holt win the 400m by?") == "swim-400-margin"

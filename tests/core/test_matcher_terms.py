@@ -153,6 +153,16 @@ def test_a_bad_terms_file_is_rejected_whole_naming_file_entry_and_field(
             "ordinal_tens: {}}\n",
             ["l.yaml", "phrases", "two or more"],
         ),
+        (
+            "durations: {asks: [How Long], verbs: [take]}\nnumbers: {units: {}, tens: {}, "
+            "ordinal_units: {}, ordinal_tens: {}}\n",
+            ["l.yaml", "durations", "lowercase"],
+        ),
+        (
+            "durations: {asks: [how long], verbs: [took off]}\nnumbers: {units: {}, tens: {}, "
+            "ordinal_units: {}, ordinal_tens: {}}\n",
+            ["l.yaml", "durations", "single lowercase words"],
+        ),
     ],
 )
 def test_a_bad_language_file_is_rejected(tmp_path: Path, body: str, words: list[str]) -> None:

@@ -242,3 +242,7 @@ def test_rivals_passed_in_replace_the_built_in_list() -> None:
 )
 def test_answer_matches(guess: str, accepted: list[str], rivals: list[str], expected: bool) -> None:
     assert answer_matches(guess, accepted, rivals=rivals) is expected
+
+
+def test_a_digit_sign_that_is_no_number_is_read_as_a_word() -> None:
+    assert answer_matches("❶", "❶")  # "❶" counts as a digit to str.isdigit, not to int()

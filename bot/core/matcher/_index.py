@@ -212,8 +212,11 @@ def _quoted_span(text: str) -> str:
 
 
 _MONEY_VERBS = language().money_verbs
+_DURATION_ASKS = language().duration_asks
+_DURATION_VERBS = language().duration_verbs
 _GENERAL_WORDS = language().stand_ins
 _CONTEXT_WORDS = language().context_words
+_NEIGHBOURS = language().neighbours
 _PLACE_WORDS = language().place_words
 _MEASURES = frozenset(w for w, (cls, _) in GENERAL_TERMS.items() if cls == "measure")
 
@@ -227,11 +230,32 @@ def _asks_money(raw: Sequence[str]) -> bool:
     )
 
 
+def _asks_duration(raw: Sequence[str]) -> bool:
+    """ "How long did Kang vs Novak take?": words that ask for a duration, and a last word that
+    says how long it lasted (read as "win" otherwise)."""
+    if not raw or raw[-1] not in _DURATION_VERBS:
+        return False
+    return any(
+        tuple(raw[i : i + len(ask)]) == ask
+        for ask in _DURATION_ASKS
+        for i in range(len(raw) - len(ask) + 1)
+    )
+
+
 def _asks_margin(raw: Sequence[str]) -> bool:
-    """ "How much did she win by?": "how much" (or "how many seconds") ending in "by"."""
-    return raw[-1:] == ["by"] and any(
+    """ "How much did she win by?": "how much" (or "how many seconds") ending in "by", or
+    after it ("by how much did she win?")."""
+    return (raw[-1:] == ["by"] or raw[:1] == ["by"]) and any(
         a == "how" and b in {"much", "many", "far"} for a, b in itertools.pairwise(raw)
     )
+
+
+def _with_margin(text: str, content: Sequence[str]) -> Sequence[str]:
+    """A fact's phrasing read as a question is: "by how much did she break the record?" asks
+    for a margin, as the member's "how much did she beat the record by?" does."""
+    if "margin" not in content and _asks_margin(words(text)):
+        return (*content, "margin")
+    return content
 
 
 _STAND_INS = {
@@ -370,7 +394,14 @@ class _Query:
     roles: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     """person -> (places, events) the facts give them ("Okello" finished second in the men's
     race): a fact about that role is about them ("how much did Okello get?")."""
+    described: frozenset[str] = NO_KEYS
+    """The one person a question naming nobody means by their place in an event ("the keirin
+    silver medallist"), as the facts that answer who it was give them."""
+    description: frozenset[str] = NO_KEYS  # the question's words that describe them
     beaten: bool = False  # "who did X beat?": X is where to look, the runner-up is asked for
+    relation: frozenset[str] = NO_KEYS
+    """With `beaten`, the question's words that say who is asked for beside X ("beat",
+    "behind"): the fact about that place answers them."""
     where: bool = False  # "where does the race finish?": a place, not a count or a person
     minor_events: dict[int, frozenset[str]] = field(default_factory=dict)
     """scope -> its side events, for a question naming no event (see MINOR_EVENT_PENALTY)."""
@@ -449,6 +480,8 @@ class _Entry:
 
 _WINNING = frozenset({"win", "champion"})
 _FIRST = frozenset({"1th"})
+_PLACING = frozenset({"finish", "place"})
+"""What a question asks of a place in the order: where someone finished."""
 _SECOND = frozenset({"2th"})
 _AGAINST = frozenset({"against"})
 _BEAT = frozenset({"beat"})
@@ -456,6 +489,13 @@ _NOT_WHERE = frozenset(
     {QType.COUNT, QType.PERSON, QType.TIME, QType.DATE, QType.MEDAL, QType.REASON, QType.QUOTE}
 )
 """What a fact's own questions may all ask for that no "where ...?" question asks."""
+_ABOUT_SUBJECT = frozenset({QType.PERSON, QType.COUNT})
+"""Questions that a fact's own question of that kind answers only when it is not about the
+person asked of ("who is Laura?" does not answer "who coaches Laura?", nor "how many golds has
+Jason?" "how many more golds has Jason than Laura?"): "where did Alemu prepare?" answers "where
+did Alemu train?"."""
+_DESCRIBING = frozenset({"event", "medal", "rank"})
+"""Key terms that name someone by their place in an event ("the keirin silver medallist")."""
 _IMPLIED_MEASURES = frozenset({"year", "racetime"})
 """Measures a fact has for naming a year or a time anywhere, not for asking about one."""
 
@@ -487,6 +527,47 @@ def _ask_for_beaten(query: _Query) -> None:
     query.roles = {p: (_SECOND, events) for p, events in winners.items()}
     query.keys = term_keys(anchors, (t for t in query.content if t[0].isdigit()))
     query.beaten = True
+    query.relation = _BEAT
+
+
+def _ask_for_neighbour(query: _Query, relation: str, shift: int) -> None:
+    """ "Who finished just behind Kiprotich?" asks for the place after the one the facts give
+    Kiprotich, in his event: he names where to look, not who is asked for."""
+    placed = [
+        (p, ranks, events)
+        for p, (ranks, events) in query.roles.items()
+        if len(ranks) == 1
+        and (events or "sex" in query.anchors)  # a race of one sex needs no event's name
+        and p in query.anchors.get("person", NO_KEYS)
+    ]
+    if len(placed) != 1 or len(query.roles) != 1:
+        return
+    # Only about places: "who finished behind Okello?", not "who is the coach behind Okello?"
+    lexicon = query.lexicon
+    if not all(
+        t == relation or t in _PLACING or t in lexicon.names or t in lexicon.events
+        for t in query.content
+    ) or _PLACING.isdisjoint(query.content):
+        return
+    person, ranks, events = placed[0]
+    place = int(next(iter(ranks))[:-2]) + shift
+    if place < 1:
+        return
+    target = frozenset({f"{place}th"})
+    people = query.anchors.get("person", NO_KEYS) - {person}
+    anchors = {k: v for k, v in query.anchors.items() if k not in {"person", "rank", "sex"}}
+    if people:
+        anchors["person"] = people
+    anchors["rank"] = target
+    if "event" not in anchors and events:
+        anchors["event"] = events
+    if "sex" in query.anchors:
+        anchors["sex"] = query.anchors["sex"]
+    query.anchors = anchors
+    query.roles = {person: (target, events)}
+    query.keys = term_keys(anchors, (t for t in query.content if t[0].isdigit()))
+    query.beaten = True
+    query.relation = frozenset({relation}) | _PLACING  # the place's fact says where they came
 
 
 _ASKS: dict[frozenset[QType], frozenset[QType]] = {}
@@ -950,7 +1031,7 @@ class FactIndex:
         wordings = []
         vocab: set[str] = set()
         for text in fact.all_questions:
-            content = self._read(text, lexicon)
+            content = _with_margin(text, self._read(text, lexicon))
             wordings.append(tuple(sorted(set(content))))
             vocab.update(content)
         # The answer sentence and the quote are wordings too, of a lesser kind: "what time did
@@ -1094,7 +1175,7 @@ class FactIndex:
         fact = entry.fact
         texts = (*fact.all_questions, fact.answer)
         for text in itertools.chain(texts, (tag.replace("-", " ") for tag in fact.tags)):
-            yield from self._read(text, lexicon)
+            yield from _with_margin(text, self._read(text, lexicon))
             yield _BREAK
         yield from (t for t in entry.answer_vocab if t in _IMPLICIT)  # "at 6-5": a score
 
@@ -1181,7 +1262,7 @@ class FactIndex:
                 for form in (stem, stem + "e"):  # "overtaken" -> "overtake", "hoping" -> "hope"
                     if len(form) >= MIN_TYPO_LENGTH and view.known(form):
                         return form
-        for suffix in ("ed", "d", "s", "ing", "er"):  # "play" -> "played"
+        for suffix in ("ed", "d", "s", "ing"):  # "play" -> "played" (but "form" is not "former")
             if view.known(token + suffix):
                 return token + suffix
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
@@ -1296,13 +1377,16 @@ class FactIndex:
         joined = self._join_split_words(view, view.lexicon.apply(tokens(text)))
         toks = tuple(self._correct(view, t) for t in joined)
         raw = words(text)
-        if toks[-1:] == ("win",) and raw[-1:] in (["take"], ["took"]) and "long" in toks:
+        if toks and _asks_duration(raw) and toks[-1:] == tokens(raw[-1]):
             toks = toks[:-1]  # "how long did Kang vs Novak take?" asks how long, not who won
         content = list(dict.fromkeys(content_tokens(toks)))
         if content and _asks_money(raw) and not any(t in _MEASURES for t in content):
             content.append("prize")  # "how much did Okello get?" asks for his prize money
         elif content and _asks_margin(raw) and "margin" not in content:
             content.append("margin")  # "how much did she beat the record by?"
+        if "before" in content and any(GENERAL_TERMS.get(t, ("",))[0] == "role" for t in content):
+            # "the champion going in" is the defending champion: no fact need say "before"
+            content.remove("before")
         if not content or len(content) > MAX_CONTENT_TOKENS or live == 0:
             return MatchResult(question, Outcome.DECLINE)
         weight_of = self._weighter(view)
@@ -1318,9 +1402,25 @@ class FactIndex:
             scope=guild_id if len(view.scopes) > 1 and guild_id else GLOBAL_SCOPE,
         )
         query.roles = self._roles(view, query, guild_id)
+        query.described = self._described(view, query, guild_id)
+        if query.described:
+            query.description = frozenset(
+                t
+                for t in content
+                if t == "medal"
+                or not _DESCRIBING.union({"sex"}).isdisjoint(
+                    view.lexicon.anchors_of((t,), imply_sex=False)
+                )
+            )
         query.where = query.qtype is QType.ANY and "where" in raw
         if query.qtype is QType.PERSON and "beat" in query.token_set:
             _ask_for_beaten(query)
+        elif query.qtype is QType.PERSON and query.roles:
+            for word in query.content:  # "who finished just behind Kiprotich?"
+                shift = _NEIGHBOURS.get(word)
+                if shift is not None:
+                    _ask_for_neighbour(query, word, shift)
+                    break
         if "event" not in query.anchors and query.scope != GLOBAL_SCOPE:
             # (a server's topic: the bundled article covers many events, none a side one)
             minor, main = self._scopes[query.scope].side_events()
@@ -1339,12 +1439,20 @@ class FactIndex:
             if 0 < view.df(t) <= max(2.0, SPECIFIC_SHARE * live)
             and (t not in view.lexicon.places or t in view.lexicon.teams)
             and t not in _CONTEXT_WORDS
-            # "the champion going in" is the defending champion: no fact need say "before"
-            and not (t == "before" and "role" in query.anchors)
+            # (a key term, a sport's concept, "coach", and what is asked of someone, "Novak's
+            # coach", always point at their facts; another word only when they share more of
+            # the question)
+            and (
+                t in CONCEPTS
+                or t in possessed
+                or t[0].isdigit()
+                or view.lexicon.is_key(t)
+                or self._points_somewhere(view, query, t, guild_id)
+            )
         )
         # A cheap upper bound first (perfect precision and similarity), so that candidates
         # that cannot reach the top three are never scored phrasing by phrasing.
-        bounded: list[tuple[float, float, float, _Entry]] = []
+        bounded: list[tuple[float, float, float, _Entry, frozenset[str]]] = []
         weight = query.weights.__getitem__
         # One word of a long question says less about what is asked than one of a short one.
         unmatched_each = UNMATCHED_WORD_PENALTY * min(1.0, LONG_QUESTION / len(content))
@@ -1353,9 +1461,10 @@ class FactIndex:
                 continue
             if entry.stale:
                 self._refresh(entry, self._lexicon_of(entry, view))
-            matched = self._matched(entry, query)
+            in_role = self._in_role(entry, query)  # read once: matching, penalties and scoring
+            matched = self._matched(entry, query, in_role)
             recall = sum(map(weight, matched)) / query.total
-            penalty = self._penalties(entry, query)
+            penalty = self._penalties(entry, query, in_role)
             # A telling word of the question that other facts here use, and this one doesn't,
             # points at those facts ("novak's coach" is not "novak").
             penalty += unmatched_each * sum(1 for t in query.specific if t not in matched)
@@ -1368,20 +1477,20 @@ class FactIndex:
                 penalty += POSSESSED_PENALTY  # "Novak's coach" is not Novak
             bound = 100.0 * (W_RECALL * recall + W_PRECISION + W_FUZZ) - penalty
             if bound >= SUGGEST_THRESHOLD:
-                bounded.append((bound, recall, penalty, entry))
+                bounded.append((bound, recall, penalty, entry, in_role))
         quoted = _quoted_span(text)
         if quoted:  # "who said 'it's now or never'?": the words quoted pick the fact
             bounded = [
-                (bound + bonus, recall, penalty - bonus, entry)
-                for bound, recall, penalty, entry in bounded
+                (bound + bonus, recall, penalty - bonus, entry, in_role)
+                for bound, recall, penalty, entry, in_role in bounded
                 for bonus in (self._quote_bonus(quoted, entry.fact),)
             ]
         bounded.sort(key=lambda b: b[0], reverse=True)
         scored: list[Candidate] = []
-        for bound, recall, penalty, entry in bounded:
+        for bound, recall, penalty, entry, in_role in bounded:
             if len(scored) >= MAX_SUGGESTIONS and bound <= scored[MAX_SUGGESTIONS - 1].score:
                 break
-            scored.append(self._score(entry, query, recall, penalty, view))
+            scored.append(self._score(entry, query, recall, penalty, view, in_role))
             scored.sort(key=lambda c: c.score, reverse=True)
         # One common word ("race?", "gold") cannot pick a fact out; one rare word ("awang") can.
         vague = len(content) == 1 and view.df(content[0]) > max(
@@ -1394,6 +1503,55 @@ class FactIndex:
             wanted=KIND_FOR_QTYPE.get(query.qtype)
             or (frozenset(_STAND_IN_KIND) if query.stand_ins else None),
         )
+
+    def _points_somewhere(
+        self, view: _View, query: _Query, token: str, guild_id: int | None
+    ) -> bool:
+        """Whether a rare word of a question points at the facts using it: one of them shares
+        another word of the question ("novak's coach" of "who coaches Novak?"). A rare word that
+        only facts about something else use ("the 3rd man home" of "I want to go home") tells
+        nothing of what is asked."""
+        others = query.token_set - {token}
+        return any(
+            not others.isdisjoint(entry.vocab)
+            for posting in view.postings(token)
+            for entry in posting
+            if self._visible(entry.fact, guild_id)
+        )
+
+    def _described(self, view: _View, query: _Query, guild_id: int | None) -> frozenset[str]:
+        """Who a question naming nobody means by a medal or a place in an event ("what country
+        does the keirin silver medallist ride for?"): the answer of the one fact whose own
+        question asks who won that medal (or place) in that event."""
+        anchors = query.anchors
+        events = anchors.get("event", NO_KEYS)
+        placed = anchors.get("medal", NO_KEYS) | anchors.get("rank", NO_KEYS)
+        if "person" in anchors or not events or not placed:
+            return NO_KEYS
+        found: set[str] = set()
+        for token in query.content:
+            if token not in placed and not ORDINAL_TOKEN.match(token):
+                continue
+            for posting in view.postings(token):
+                for entry in posting:
+                    if entry.fact.kind != "person" or not self._visible(entry.fact, guild_id):
+                        continue
+                    if entry.stale:
+                        self._refresh(entry, self._lexicon_of(entry, view))
+                    asked = view.lexicon.anchors_of(
+                        self._read(entry.fact.question, view.lexicon), imply_sex=False
+                    )
+                    sexes = (asked.get("sex", NO_KEYS), anchors.get("sex", NO_KEYS))
+                    if (
+                        "person" not in asked
+                        and asked.get("event", NO_KEYS) & events
+                        and (asked.get("medal", NO_KEYS) | asked.get("rank", NO_KEYS)) & placed
+                        and (not all(sexes) or bool(sexes[0] & sexes[1]))
+                        # (and asks more of them: "omnium silver medallist" asks who it was)
+                        and not query.token_set.issubset(entry.vocab)
+                    ):
+                        found |= entry.answer_people
+        return frozenset(found) if len(found) == 1 else NO_KEYS
 
     def _roles(
         self, view: _View, query: _Query, guild_id: int | None
@@ -1476,10 +1634,15 @@ class FactIndex:
                     for doc in acc.keys() & posting:
                         acc[doc] += w
         if query.beaten:
-            # "Who did Ferrante beat?": the runners-up of his events are candidates too.
+            # "Who did Ferrante beat?": the runners-up of his events are candidates too (and
+            # "who finished behind Kiprotich?" the next place's).
             w = max(map(query.weight, query.name_people), default=1.0)
             for ranks, events in query.roles.values():
                 runners_up = {e for t in ranks for p in view.postings(t) for e in p}
+                if "1th" in ranks:  # "who finished ahead of Okello?": the winner's facts
+                    runners_up.update(e for t in _WINNING for p in view.postings(t) for e in p)
+                if not events:  # a race of one sex ("behind Kiprotich"): that place's facts
+                    events = query.anchors.get("sex", NO_KEYS)
                 for ev in events:
                     for posting in view.postings(ev):
                         for doc in runners_up.intersection(posting):
@@ -1489,22 +1652,28 @@ class FactIndex:
         return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
     def _score(
-        self, entry: _Entry, query: _Query, recall: float, penalty: float, view: _View
+        self,
+        entry: _Entry,
+        query: _Query,
+        recall: float,
+        penalty: float,
+        view: _View,
+        in_role: frozenset[str],
     ) -> Candidate:
-        """Score a candidate by its best phrasing; recall and penalties come computed."""
+        """Score a candidate by its best phrasing; recall, penalties and the people it is about
+        by their role (`_in_role`) come computed."""
         w = query.weights.__getitem__
         # Words explained only by the union of all phrasings count half: one phrasing (with the
         # answer) should explain the question on its own.
         named = self._named(entry, query)  # "felix" of a fact that says "Braun"
         answered = query.token_set.intersection(entry.answer_vocab) | named
-        in_role = self._in_role(entry, query)
         explained: frozenset[str] = NO_KEYS  # words of a phrasing the people's role stands for
         if in_role:
             answered |= {t for t, ps in query.name_people.items() if ps & in_role}
             if len(in_role) > 1:
                 answered |= _AGAINST & query.token_set
             if query.beaten:
-                answered |= _BEAT & query.token_set
+                answered |= query.relation & query.token_set
             explained = _WINNING.union(*(query.roles[p][0] | query.roles[p][1] for p in in_role))
         answered_weight = sum(map(w, answered))
         best_p = 0.0
@@ -1527,7 +1696,9 @@ class FactIndex:
                 # of the question it covers ("what time did Sousa run?", "Sousa was second in
                 # 2:21:40").
                 covered = shared_weight + sum(
-                    w(t) for t in named if t not in shared and len(query.name_people[t]) == 1
+                    w(t)
+                    for t in named
+                    if t not in shared and len(query.name_people.get(t, ())) == 1
                 )
                 precision = max(precision, ANSWER_COVER * covered / query.total)
             similarity = fuzz.ratio(query.norm, " ".join(toks)) / 100.0
@@ -1547,22 +1718,24 @@ class FactIndex:
     @staticmethod
     def _named(entry: _Entry, query: _Query) -> frozenset[str]:
         """Words of the question that name a person the fact names ("felix" of "Felix Braun"
-        when the fact only says "Braun")."""
+        when the fact only says "Braun"), or the one it is about ("keirin silver medallist" of
+        a fact about Awang)."""
+        if query.description and entry.subjects and entry.subjects <= query.described:
+            return query.description
         if not query.name_people:
             return frozenset()
         people = entry.anchors.get("person", frozenset())
         return frozenset(t for t, ps in query.name_people.items() if ps & people)
 
     @classmethod
-    def _matched(cls, entry: _Entry, query: _Query) -> frozenset[str]:
+    def _matched(cls, entry: _Entry, query: _Query, in_role: frozenset[str]) -> frozenset[str]:
         matched = query.token_set.intersection(entry.vocab) | cls._named(entry, query)
-        in_role = cls._in_role(entry, query)
         if in_role:  # "how much did Okello get?" of the runner-up's prize
             matched |= {t for t, ps in query.name_people.items() if ps & in_role}
             if len(in_role) > 1:  # "Ferrante vs Okafor": their final
                 matched |= _AGAINST & query.token_set
             if query.beaten:  # "who did Ferrante beat?" of "who lost the final?"
-                matched |= _BEAT & query.token_set
+                matched |= query.relation & query.token_set
         for asked, concepts in query.general:
             if asked not in matched and not concepts.isdisjoint(entry.vocab):
                 matched |= {asked}  # "how many people" of "28,614 runners"
@@ -1574,7 +1747,7 @@ class FactIndex:
         return matched
 
     @staticmethod
-    def _penalties(entry: _Entry, query: _Query) -> float:
+    def _penalties(entry: _Entry, query: _Query, in_role: frozenset[str]) -> float:
         q_anchors, qtype = query.anchors, query.qtype
         q_people = q_anchors.get("person", frozenset())
         # "Who is the 33-year-old?" is answered by "how old is Jason Kenny?" (33).
@@ -1585,12 +1758,15 @@ class FactIndex:
             and bool(query.token_set & entry.answer_values)
         )
         penalty = 0.0
+        described = bool(entry.subjects) and entry.subjects <= query.described
         for cls, q_values in q_anchors.items():
             if cls == "compare" and qtype is not QType.COUNT:
                 continue  # "more than a second?" compares; only "how many more" counts one
             f_values = entry.anchors.get(cls, frozenset())
-            if cls == "person" and not f_values and q_values <= FactIndex._in_role(entry, query):
+            if cls == "person" and not f_values and q_values <= in_role:
                 continue  # the fact is about their role: "the runner-up's prize"
+            if cls in _DESCRIBING and not f_values and described:
+                continue  # they only say who it is about: "the keirin silver medallist's country"
             if cls == "measure" and q_values - f_values:
                 penalty += MISSING_MEASURE_PENALTY
                 continue
@@ -1627,7 +1803,11 @@ class FactIndex:
             # A bundled fact asked in a server with facts of its own, naming none of its
             # people or events: "who got 3rd in the women's?" there is about that server's sport.
             penalty += FOREIGN_TOPIC_PENALTY
-        if entry.subjects and not q_people & (entry.subjects | entry.answer_people):
+        if (
+            entry.subjects
+            and not q_people & (entry.subjects | entry.answer_people)
+            and not described  # "the keirin silver medallist's country"
+        ):
             penalty += SUBJECT_MISSING_PENALTY
         minor = query.minor_events.get(entry.fact.scope)
         if minor and not q_people:  # (Mori's final is the one Mori played)
@@ -1646,7 +1826,9 @@ class FactIndex:
         if query.where and entry.asks and entry.asks <= _NOT_WHERE:
             penalty += KIND_MISMATCH_PENALTY  # "where does it finish?" of "how many finished?"
         wanted = KIND_FOR_QTYPE.get(qtype)
-        if wanted is not None and not (qtype in entry.asks and not entry.subjects & q_people):
+        if wanted is not None and not (
+            qtype in entry.asks and (qtype not in _ABOUT_SUBJECT or not entry.subjects & q_people)
+        ):
             # (A fact whose own questions ask the same "who ...?" answers it, whatever kind
             # its moderator gave it; but "who is Laura?" does not answer "who coaches Laura?")
             if (

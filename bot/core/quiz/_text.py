@@ -181,7 +181,7 @@ def answer_tokens(text: str) -> tuple[str, ...]:
             out.append(f"{value}th" if ordinal else str(value))
             i += consumed
             continue
-        if word.isdigit():
+        if word.isdecimal():  # (not "❶": a digit int() cannot read)
             out.append(str(int(word)))
         elif m := _ORDINAL_DIGITS.fullmatch(word):
             out.append(f"{int(m.group(1))}th")
