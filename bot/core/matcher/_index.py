@@ -1538,6 +1538,8 @@ class FactIndex:
                         continue
                     if entry.stale:
                         self._refresh(entry, self._lexicon_of(entry, view))
+                    if not entry.anchors.get("event", NO_KEYS) & events:
+                        continue  # (what its question asks is in its key terms: cheap to rule out)
                     asked = view.lexicon.anchors_of(
                         self._read(entry.fact.question, view.lexicon), imply_sex=False
                     )
