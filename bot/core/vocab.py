@@ -323,6 +323,8 @@ def load_nations(path: Path | None = None) -> tuple[Nation, ...]:
 
 _WORD = re.compile(r"^[a-z0-9]+$")
 _PHRASE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)+$")
+_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+"""One or more lowercase words."""
 
 
 def _words_only(values: Iterable[str], what: str) -> None:
@@ -350,7 +352,7 @@ class DurationSpec(BaseModel):
     @classmethod
     def _asks(cls, v: list[str]) -> list[str]:
         for phrase in v:
-            if not re.fullmatch(r"[a-z0-9]+(?: [a-z0-9]+)*", phrase):
+            if not _WORDS.fullmatch(phrase):
                 raise ValueError(f"a duration question is lowercase words: {phrase!r}")
         return v
 
@@ -385,7 +387,7 @@ class LanguageSpec(BaseModel):
     def _abbr(cls, v: dict[str, str]) -> dict[str, str]:
         _words_only(v, "abbreviations")
         for full in v.values():
-            if not re.fullmatch(r"[a-z0-9]+(?: [a-z0-9]+)*", full):
+            if not _WORDS.fullmatch(full):
                 raise ValueError(f"an abbreviation spells out lowercase words: {full!r}")
         return v
 

@@ -110,6 +110,13 @@ CONFLICT_PENALTY = 45.0
 NUMBER_CONFLICT_PENALTY = 25.0
 """The question names a number the fact does not, and the fact's questions name another."""
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def _plain_number(token: str) -> bool:
+    """A number that counts or measures ("4", "100", "2.5"): not a year, time, score or place."""
+    return bool(_PLAIN_NUMBER.match(token)) and not YEAR_TOKEN.match(token)
+
+
 PARTIAL_ANCHOR_PENALTY = 10.0
 """The question names a key term that the fact does not, beside ones it does."""
 SUBJECT_MISSING_PENALTY = 10.0
@@ -303,10 +310,10 @@ def _possessed(text: str, raw: Sequence[str], query: _Query) -> frozenset[str]:
     someone it names ("Novak's coach" -> coach): a fact without it is not about what is asked."""
     found = set()
     for i, w in enumerate(raw[:-1]):
-        if w == "how" and raw[i + 1] == "many" and i + 2 < len(raw):
-            w, i = "what", i + 1  # "how many caps ...": caps is what is counted
-        if w in {"what", "which"}:  # "at what km ...", "which twins ..."
-            focus = tokens(raw[i + 1])
+        counted = w == "how" and raw[i + 1] == "many"  # "how many caps ...": caps is counted
+        at = i + 2 if counted else i + 1
+        if (counted or w in {"what", "which"}) and at < len(raw):  # "at what km ..."
+            focus = tokens(raw[at])
             if (
                 focus
                 and focus[0] in query.token_set
@@ -345,11 +352,11 @@ _BREAK = "\x00"
 """Between two texts of a fact: the words either side are not one name."""
 _IMPLICIT = frozenset({"score", "time", "racetime", "year", "whatyear", "age"})
 _AGE_ASIDE = re.compile(r"[A-Za-z], (?:1[4-9]|[2-9]\d),")
+"""A number set off by commas after a name ("Novak, 27, was gracious") is the person's age."""
 _SHORT_TIME = re.compile(
     r"\b(?:in|clocked|clocking|at) \d{1,2}\.\d{2}\b(?! ?(?:m|km|metres|points|pts)\b)"
 )
 """A race under a minute: "won the 100 m in 57.91" is a time, as "in 2:05:41" is."""
-"""A number set off by commas after a name ("Novak, 27, was gracious") is the person's age."""
 
 _FACTORS: dict[tuple[float, ...], tuple[float, ...]] = {}
 
@@ -418,9 +425,7 @@ class _Query:
 
     def __post_init__(self) -> None:
         self.token_set = frozenset(self.content)
-        self.numbers = frozenset(
-            t for t in self.content if _PLAIN_NUMBER.match(t) and not YEAR_TOKEN.match(t)
-        )
+        self.numbers = frozenset(t for t in self.content if _plain_number(t))
         self.name_people = {
             t: frozenset(self.lexicon.names[t]) for t in self.content if t in self.lexicon.names
         }
@@ -1794,7 +1799,7 @@ class FactIndex:
             # that the fact does not, where the fact's own questions name another one.
             missing = query.numbers.difference(entry.vocab)
             if missing and any(
-                t not in query.numbers and _PLAIN_NUMBER.match(t) and not YEAR_TOKEN.match(t)
+                t not in query.numbers and _plain_number(t)
                 for toks in entry.wordings[: len(entry.fact.all_questions)]
                 for t in toks
             ):
