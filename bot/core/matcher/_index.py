@@ -260,7 +260,7 @@ def _asks_margin(raw: Sequence[str]) -> bool:
 def _with_margin(text: str, content: Sequence[str]) -> Sequence[str]:
     """A fact's phrasing read as a question is: "by how much did she break the record?" asks
     for a margin, as the member's "how much did she beat the record by?" does."""
-    if "margin" not in content and _asks_margin(words(text)):
+    if "margin" not in content and "by" in fold(text) and _asks_margin(words(text)):
         return (*content, "margin")
     return content
 
